@@ -1,0 +1,3 @@
+"""Bantin: static news portals for Vietnamese local-government units."""
+
+__version__ = "0.1.0"

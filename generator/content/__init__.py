@@ -1,0 +1,1 @@
+"""Editors' files in, typed content objects out."""

@@ -1,0 +1,75 @@
+"""The build, stage by stage: read -> render -> collect -> views -> feeds.
+
+Plain Python over typed models; MkDocs only sees the result (see plugin.py).
+Each stage is timed, so that the benchmark can say where the time goes.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .config import Settings
+from .content.markdown import Renderer, first_paragraph
+from .content.reader import ContentSet, Reader
+from .site import Site
+from .views import bulletins, listings
+from .views.base import Asset, Page
+
+# Every view that makes pages, and every producer of plain files (feeds, redirects...).
+PAGE_VIEWS: list[Callable[[Site], list[Page]]] = [
+    listings.all_pages,
+    bulletins.bulletin_pages,
+]
+ASSET_VIEWS: list[Callable[[Site, list[Page]], list[Asset]]] = [
+    lambda site, pages: bulletins.redirects(site),
+]
+# Extra Markdown tree processors (factories taking the Markdown instance), e.g. document links.
+BODY_PROCESSORS: list[Callable] = []
+
+
+@dataclass
+class Build:
+    settings: Settings
+    content: ContentSet
+    site: Site
+    pages: list[Page]
+    assets: list[Asset]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def timed(timings: dict, stage: str):
+    start = time.perf_counter()
+    yield
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def read(settings: Settings) -> ContentSet:
+    reader = Reader(settings.content_dir, timezone=settings.timezone, language=settings.language,
+                    now=settings.now, drafts=settings.drafts, future=settings.future)
+    return reader.read_or_raise()
+
+
+def render(settings: Settings, content: ContentSet) -> None:
+    """Markdown to HTML once per bulletin; every listing and feed reuses the result."""
+    renderer = Renderer(settings.base_path, BODY_PROCESSORS)
+    for b in content.bulletins:
+        b.body_html = renderer.html(b.body)
+        b.lead = b.meta.summary or first_paragraph(b.body_html)
+
+
+def build(settings: Settings) -> Build:
+    timings: dict[str, float] = {}
+    with timed(timings, "read"):
+        content = read(settings)
+    with timed(timings, "render"):
+        render(settings, content)
+    with timed(timings, "collect"):
+        site = Site.build(settings, content)
+    with timed(timings, "views"):
+        pages = [page for view in PAGE_VIEWS for page in view(site)]
+    with timed(timings, "feeds"):
+        assets = [asset for view in ASSET_VIEWS for asset in view(site, pages)]
+    return Build(settings, content, site, pages, assets, timings)

@@ -1,0 +1,108 @@
+"""The site as collections of bulletins: by category, unit, topic and month.
+
+Built once per build from the reader's content objects; every view, feed and
+search record reads from here.  Lists are newest first.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .config import Settings
+from .content.models import Bulletin, Category, Topic, Unit
+from .content.reader import ContentSet, SiteData
+
+RELATED_COUNT = 5
+
+
+@dataclass
+class Site:
+    settings: Settings
+    data: SiteData
+    bulletins: list[Bulletin]                     # published, newest first
+    by_category: dict[str, list[Bulletin]] = field(default_factory=dict)
+    by_unit: dict[str, list[Bulletin]] = field(default_factory=dict)
+    by_unit_tree: dict[str, list[Bulletin]] = field(default_factory=dict)  # a unit with its sub-units
+    by_topic: dict[str, list[Bulletin]] = field(default_factory=dict)
+    by_year: dict[int, list[Bulletin]] = field(default_factory=dict)
+    by_month: dict[tuple[int, int], list[Bulletin]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings, content: ContentSet) -> "Site":
+        site = cls(settings, content.data, list(content.bulletins))
+        site._collect()
+        site._link_neighbours()
+        site._relate()
+        return site
+
+    # -- collections
+
+    def _collect(self) -> None:
+        by_category, by_unit, by_topic = defaultdict(list), defaultdict(list), defaultdict(list)
+        by_year, by_month, tree = defaultdict(list), defaultdict(list), defaultdict(list)
+        for b in self.bulletins:
+            by_category[b.category.key].append(b)
+            by_unit[b.unit.key].append(b)
+            for unit in self.ancestors(b.unit, include_self=True):
+                tree[unit.key].append(b)
+            for t in b.topics:
+                by_topic[t.key].append(b)
+            by_year[b.date.year].append(b)
+            by_month[(b.date.year, b.date.month)].append(b)
+        order = list(self.data.categories)
+        self.by_category = {k: by_category[k] for k in order if by_category.get(k)}
+        self.by_unit = {k: by_unit[k] for k in self.data.units if by_unit.get(k)}
+        self.by_unit_tree = {k: tree[k] for k in self.data.units if tree.get(k)}
+        self.by_topic = dict(sorted(by_topic.items()))
+        self.by_year = dict(sorted(by_year.items(), reverse=True))
+        self.by_month = dict(sorted(by_month.items(), reverse=True))
+
+    def ancestors(self, unit: Unit, include_self: bool = False) -> list[Unit]:
+        chain, seen = ([unit] if include_self else []), {unit.key}
+        while unit.parent and unit.parent in self.data.units and unit.parent not in seen:
+            unit = self.data.units[unit.parent]
+            seen.add(unit.key)
+            chain.append(unit)
+        return chain
+
+    def children(self, unit: Unit) -> list[Unit]:
+        return [u for u in self.data.units.values() if u.parent == unit.key]
+
+    def _link_neighbours(self) -> None:
+        """Previous/next within the category: 'older' and 'newer' for a reader."""
+        for items in self.by_category.values():
+            for i, b in enumerate(items):
+                b.next = items[i - 1] if i > 0 else None          # newer
+                b.prev = items[i + 1] if i + 1 < len(items) else None  # older
+
+    def _relate(self) -> None:
+        """Related: most shared topics, then same unit, then nearest in time; never itself."""
+        for b in self.bulletins:
+            scores: Counter = Counter()
+            for t in b.topics:
+                for other in self.by_topic.get(t.key, [])[:200]:
+                    scores[other] += 2
+            for other in self.by_unit.get(b.unit.key, [])[:50]:
+                scores[other] += 1
+            scores.pop(b, None)
+            ranked = sorted(scores, key=lambda o: (-scores[o], abs((o.date - b.date).total_seconds())))
+            b.related = ranked[:RELATED_COUNT]
+
+    # -- lookups for templates
+
+    def category(self, key: str) -> Category:
+        return self.data.categories[key]
+
+    def unit(self, key: str) -> Unit:
+        return self.data.units[key]
+
+    def topic(self, key: str) -> Topic:
+        return self.data.topics.get(key) or next(t for b in self.by_topic[key] for t in b.topics if t.key == key)
+
+    @property
+    def latest(self) -> list[Bulletin]:
+        return self.bulletins[: self.settings.per_page]
+
+    def kinds(self, bulletins: Iterable[Bulletin]) -> Counter:
+        return Counter(k for b in bulletins for k in b.kinds)

@@ -1,0 +1,58 @@
+"""Vietnamese text: slugs, accent folding and the date formats readers expect."""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+
+from slugify import slugify as _slugify
+
+_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """ASCII slug: 'Đảng ủy phường' -> 'dang-uy-phuong'."""
+    return _slugify(nfc(text).translate(_FOLD), max_length=max_length, word_boundary=True)
+
+
+def fold(text: str) -> str:
+    """Lower-case text without tone or vowel marks, 'đ' read as 'd': what people type on phones."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.lower()
+
+
+def person_key(name: str) -> str:
+    """One person written two ways ('Đ/c  Nguyễn Văn A', NFD) gets one key."""
+    text = " ".join(nfc(name).split())
+    for prefix in ("đ/c ", "đồng chí ", "đc ", "ông ", "bà "):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix):]
+    return slugify(text)
+
+
+def day(value: date | datetime) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def day_time(value: datetime) -> str:
+    """The meta line of ward portals: '02/11/2022 | 20:32'."""
+    return value.strftime("%d/%m/%Y | %H:%M")
+
+
+def clock(value: datetime) -> str:
+    return value.strftime("%H:%M")
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+def weekday(value: date | datetime) -> str:
+    return WEEKDAYS[value.weekday()]
+
+
+def month_name(year: int, month: int) -> str:
+    return f"Tháng {month:02d}/{year}"

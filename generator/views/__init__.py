@@ -1,0 +1,1 @@
+"""Views: the pages a reader browses, each made from the site's collections."""

@@ -1,0 +1,90 @@
+"""Bulletin pages, their schema.org data, and redirects from old addresses."""
+from __future__ import annotations
+
+import html
+import json
+
+from ..content.models import Bulletin
+from ..site import Site
+from .base import Asset, Page
+
+
+def json_ld(site: Site, b: Bulletin) -> str:
+    """NewsArticle, and an Event for a meeting, as search engines read them."""
+    settings = site.settings
+    url = settings.absolute(b.url)
+    publisher = {"@type": "GovernmentOrganization", "name": settings.publisher or settings.site_name,
+                 "url": settings.absolute("")}
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": b.title[:110],
+        "name": b.title,
+        "datePublished": b.date.isoformat(),
+        "dateModified": (b.updated or b.date).isoformat(),
+        "inLanguage": settings.language,
+        "mainEntityOfPage": url,
+        "url": url,
+        "articleSection": b.category.name,
+        "author": ({"@type": "Person", "name": b.meta.author} if b.meta.author
+                   else {"@type": "GovernmentOrganization", "name": b.unit.name}),
+        "publisher": publisher,
+        "sourceOrganization": {"@type": "GovernmentOrganization", "name": b.unit.name,
+                               "url": settings.absolute(f"don-vi/{b.unit.key}/")},
+        "description": b.lead,
+        "keywords": [t.name for t in b.topics],
+    }
+    if b.meta.image:
+        article["image"] = settings.absolute(b.meta.image)
+    graph = [article]
+    meeting = b.meta.meeting
+    if meeting and meeting.start:
+        event = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": b.title,
+            "startDate": meeting.start.isoformat(),
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "eventStatus": "https://schema.org/EventScheduled",
+            "location": {"@type": "Place", "name": meeting.location or b.unit.name,
+                         "address": meeting.location or b.unit.name},
+            "organizer": {"@type": "GovernmentOrganization", "name": b.unit.name},
+            "url": url,
+        }
+        if meeting.end:
+            event["endDate"] = meeting.end.isoformat()
+        graph.append(event)
+    # '</' must not close the <script> element the data sits in.
+    return json.dumps(graph if len(graph) > 1 else article, ensure_ascii=False, indent=None).replace("</", "<\\/")
+
+
+def bulletin_page(site: Site, b: Bulletin) -> Page:
+    return Page(b.url, "bantin/bulletin.html", b.title,
+                {"bulletin": b, "json_ld": json_ld(site, b)}, description=b.lead)
+
+
+def bulletin_pages(site: Site) -> list[Page]:
+    return [bulletin_page(site, b) for b in site.bulletins]
+
+
+REDIRECT = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="canonical" href="{url}"><meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={url}"></head>
+<body><p>Bài viết đã chuyển đến <a href="{url}">{title}</a>.</p></body></html>
+"""
+
+
+def alias_path(alias: str) -> str:
+    """'/tin-tuc/cu.html' -> 'tin-tuc/cu.html'; '/tin/cu/' -> 'tin/cu/index.html'."""
+    path = alias.lstrip("/")
+    return path + "index.html" if not path or path.endswith("/") else path
+
+
+def redirects(site: Site) -> list[Asset]:
+    out = []
+    for b in site.bulletins:
+        for alias in b.meta.aliases:
+            body = REDIRECT.format(title=html.escape(b.title), url=html.escape(site.settings.absolute(b.url)))
+            out.append(Asset(alias_path(alias), body.encode("utf-8")))
+    return out
