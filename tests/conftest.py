@@ -1,0 +1,96 @@
+"""Shared fixtures: one real build of the demo portal, a local web server, a real browser."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FEEDCHECK = SHARED / "tools" / "feedcheck" / "feedcheck.py"
+SITE_URL = "https://bantin.example.vn/"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def bantin(*args: str, cwd: Path = ROOT, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `bantin` command as an editor would."""
+    result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
+                            text=True, env={**os.environ, **(env or {})})
+    if check and result.returncode != 0:
+        raise AssertionError(f"bantin {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def make_project(dest: Path, content: Path | None = None) -> Path:
+    """A copy of the demo project (config, theme, content) that a test may change freely."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme_overrides", dest / "theme_overrides")
+    shutil.copytree(content or ROOT / "content", dest / "content")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo content built once, by `bantin build`, into a fresh folder."""
+    out = tmp_path_factory.mktemp("demo") / "site"
+    bantin("build", "--quiet", "--site-dir", str(out))
+    return out
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_dir(directory: Path):
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site):
+    """The demo site over HTTP on loopback; yields its base URL."""
+    server = serve_dir(demo_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def chromium_path() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RuntimeError("Chromium is not installed: run `sh tests/install-deps.sh` (Debian's chromium package)")
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """Debian's headless Chromium, driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=chromium_path(), headless=True,
+            args=[f for f in CHROMIUM_FLAGS if f != "--headless"], locale="vi-VN")
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    tab = browser.new_page()
+    yield tab
+    tab.close()
