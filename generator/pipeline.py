@@ -25,6 +25,10 @@ PAGE_VIEWS: list[Callable[[Site], list[Page]]] = [
 ASSET_VIEWS: list[Callable[[Site, list[Page]], list[Asset]]] = [
     lambda site, pages: bulletins.redirects(site),
 ]
+# Main navigation: each entry is (title, site path); the categories become the header's tabs.
+NAV_ITEMS: list[Callable[[Site], list[tuple[str, str]]]] = [
+    listings.nav_items,
+]
 # Extra Markdown tree processors (factories taking the Markdown instance), e.g. document links.
 BODY_PROCESSORS: list[Callable] = []
 
@@ -36,6 +40,7 @@ class Build:
     site: Site
     pages: list[Page]
     assets: list[Asset]
+    nav: list[tuple[str, str]]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -72,4 +77,5 @@ def build(settings: Settings) -> Build:
         pages = [page for view in PAGE_VIEWS for page in view(site)]
     with timed(timings, "feeds"):
         assets = [asset for view in ASSET_VIEWS for asset in view(site, pages)]
-    return Build(settings, content, site, pages, assets, timings)
+    nav = [item for items in NAV_ITEMS for item in items(site)]
+    return Build(settings, content, site, pages, assets, nav, timings)

@@ -92,6 +92,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         except ContentError as exc:
             raise BantinError("\n" + exc.report()) from None
         self.pages = {page.src_uri: page for page in self.build.pages}
+        config.nav = [{title: (f"{url}index.md" if url else "index.md")} for title, url in self.build.nav]
         if self.command != "serve" and self.config.swap:
             self.final_site_dir = config.site_dir
             parent = Path(config.site_dir).resolve().parent

@@ -103,5 +103,12 @@ def archive_pages(site: Site) -> list[Page]:
     return pages
 
 
+def nav_items(site: Site) -> list[tuple[str, str]]:
+    items = [("Trang chủ", "")]
+    items += [(site.category(key).name, category_url(key)) for key in site.by_category]
+    items += [("Đơn vị", f"{UNIT}/"), ("Chủ đề", f"{TOPIC}/"), ("Lưu trữ", f"{ARCHIVE}/")]
+    return items
+
+
 def all_pages(site: Site) -> list[Page]:
     return [home(site), *category_pages(site), *unit_pages(site), *topic_pages(site), *archive_pages(site)]
