@@ -58,6 +58,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         self.final_site_dir: Optional[str] = None
         self.temp_dir: Optional[str] = None
         self.now: Optional[datetime] = None
+        self.failed = False
 
     # -- settings and content
 
@@ -90,7 +91,8 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         try:
             self.build = pipeline.build(self.settings(config))
         except ContentError as exc:
-            raise BantinError("\n" + exc.report()) from None
+            self.failed = True
+            raise BantinError(exc.report()) from None
         self.pages = {page.src_uri: page for page in self.build.pages}
         config.nav = [{title: (f"{url}index.md" if url else "index.md")} for title, url in self.build.nav]
         if self.command != "serve" and self.config.swap:
@@ -137,6 +139,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             day_time=vietnamese.day_time,
             clock=vietnamese.clock,
             weekday=vietnamese.weekday,
+            period=vietnamese.period,
         )
         env.globals.update(status_labels=_status_labels(), kind_labels=_kind_labels())
         return env

@@ -56,3 +56,16 @@ def weekday(value: date | datetime) -> str:
 
 def month_name(year: int, month: int) -> str:
     return f"Tháng {month:02d}/{year}"
+
+
+_QUARTERS = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def period(value: str) -> str:
+    """'2021-11' -> 'tháng 11/2021', '2022-Q2' -> 'quý II/2022', '2022' -> 'năm 2022'."""
+    year, _, rest = value.partition("-")
+    if not rest:
+        return f"năm {year}"
+    if rest.startswith("Q"):
+        return f"quý {_QUARTERS.get(rest[1:], rest[1:])}/{year}"
+    return f"tháng {rest}/{year}"

@@ -376,14 +376,12 @@ class Reader:
             return None
         before = len(self.problems)
         meta: Optional[FrontMatter] = self._validate(path, FrontMatter, located)
+        # Unknown keys are reported even when other fields are wrong: every problem in one pass.
+        raw = located.data
+        category = self._resolve(path, located, raw, "category", "unknown_category", "categories.yml", data.categories)
+        unit = self._resolve(path, located, raw, "unit", "unknown_unit", "units.yml", data.units)
         if meta is None:
             return None
-        category = data.categories.get(meta.category)
-        unit = data.units.get(meta.unit)
-        if category is None:
-            self._unknown(path, located, ("category",), "unknown_category", meta.category, "categories.yml", data.categories)
-        if unit is None:
-            self._unknown(path, located, ("unit",), "unknown_unit", meta.unit, "units.yml", data.units)
         topics = []
         for i, key in enumerate(meta.topics):
             topic = data.topics.get(key)
@@ -411,6 +409,15 @@ class Reader:
             updated=meta.updated,
             scheduled=meta.date > self.now,
         )
+
+    def _resolve(self, path, located, raw, name, message, file, known):
+        value = raw.get(name)
+        if not isinstance(value, str) or not value:
+            return None
+        found = known.get(value.strip())
+        if found is None and known:
+            self._unknown(path, located, (name,), message, value, file, known)
+        return found
 
     def _unknown(self, path, located, loc, key, value, file, known, severity=ERROR):
         choices = ", ".join(sorted(known)) or "-"
