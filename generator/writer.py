@@ -1,0 +1,160 @@
+"""Writing thousands of pages fast: each page's own parts into a frame rendered once.
+
+The theme's frame (header, tabs, footer, scripts) is the same for every page
+at the same folder depth, except for a few values: the title, description,
+canonical address, head extras and the content.  So the frame is rendered once
+per depth with placeholders (see `Frame`), and each page renders only its own
+template, with the same Jinja environment and templates as the theme, and is
+set into its frame.  Pages are split between processes to use every core.
+"""
+from __future__ import annotations
+
+import html
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Sequence
+
+from .views.base import Page
+
+SPLIT = "@@BANTIN:SPLIT@@"
+TOKENS = {
+    "title": "@@BANTIN:TITLE@@",
+    "description": "@@BANTIN:DESCRIPTION@@",
+    "canonical": "@@BANTIN:CANONICAL@@",
+    "head": "@@BANTIN:HEAD@@",
+    "content": "@@BANTIN:CONTENT@@",
+}
+FRAGMENT_LAYOUT = "bantin/fragment.html"
+
+
+def depth(url: str) -> int:
+    return len([part for part in url.split("/") if part])
+
+
+def relative_root(url: str) -> str:
+    """The way back to the site's root from a page: '../..' for 'a/b/'."""
+    return "/".join([".."] * depth(url)) or "."
+
+
+@dataclass
+class Frame:
+    """A rendered frame cut at its placeholders: joining is all that is left per page."""
+
+    parts: list[str]
+    slots: list[str]
+
+    @classmethod
+    def parse(cls, text: str, canonical: str) -> "Frame":
+        if canonical:
+            text = text.replace(canonical, TOKENS["canonical"])
+        lookup = {token: name for name, token in TOKENS.items()}
+        parts, slots, rest = [], [], text
+        while True:
+            positions = [(rest.find(token), token) for token in lookup if token in rest]
+            if not positions:
+                parts.append(rest)
+                break
+            pos, token = min(positions)
+            parts.append(rest[:pos])
+            slots.append(lookup[token])
+            rest = rest[pos + len(token):]
+        return cls(parts, slots)
+
+    def fill(self, values: dict[str, str]) -> str:
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:]):
+            out.append(values.get(slot, ""))
+            out.append(part)
+        return "".join(out)
+
+
+@dataclass
+class _PageRef:
+    """What the theme's `url` filter needs of a page: its address."""
+
+    url: str
+    title: str = ""
+    meta: Optional[dict] = None
+    is_homepage: bool = False
+
+
+class Writer:
+    """Renders pages with the theme's Jinja environment and writes them under `site_dir`."""
+
+    def __init__(self, env, frame_for: Callable[[int], Frame], base_context: dict, site_dir: str | os.PathLike,
+                 absolute: Callable[[str], str]):
+        self.env = env
+        self.frame_for = frame_for
+        self.base_context = base_context
+        self.site_dir = Path(site_dir)
+        self.absolute = absolute
+        self._frames: dict[int, Frame] = {}
+
+    def frame(self, url: str) -> Frame:
+        d = depth(url)
+        if d not in self._frames:
+            self._frames[d] = self.frame_for(d)
+        return self._frames[d]
+
+    def render(self, page: Page, feeds: Sequence) -> str:
+        context = dict(self.base_context)
+        context.update(
+            page=_PageRef(page.url, page.title, {"title": page.title}),
+            base_url=relative_root(page.url),
+            view=page,
+            feeds=list(feeds) + list(page.feeds),
+            bantin_layout=FRAGMENT_LAYOUT,
+        )
+        fragment = self.env.get_template(page.template).render(context)
+        head, _, content = fragment.partition(SPLIT)
+        return self.frame(page.url).fill({
+            "title": html.escape(page.title),
+            "description": html.escape(page.description or page.title),
+            "canonical": self.absolute(page.url),
+            "head": head,
+            "content": content,
+        })
+
+    def write_one(self, page: Page, feeds: Sequence) -> None:
+        path = self.site_dir / page.url / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.render(page, feeds), encoding="utf-8")
+
+    def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0) -> None:
+        """Write every page; with more than one core, in forked processes that share the loaded theme."""
+        for url in {p.url for p in pages}:  # frames are made before forking, so that children share them
+            self.frame(url)
+        jobs = jobs or min(os.cpu_count() or 1, 8)
+        if jobs <= 1 or len(pages) < 200 or "fork" not in multiprocessing.get_all_start_methods():
+            for page in pages:
+                self.write_one(page, feeds)
+            return
+        global _JOB
+        _JOB = (self, pages, feeds)
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(jobs) as pool:
+            for _ in pool.imap_unordered(_write_slice, [(i, jobs) for i in range(jobs)]):
+                pass
+        _JOB = None
+
+
+_JOB: Optional[tuple] = None
+
+
+def _write_slice(args: tuple[int, int]) -> int:
+    index, step = args
+    writer, pages, feeds = _JOB
+    for page in pages[index::step]:
+        writer.write_one(page, feeds)
+    return index
+
+
+def write_files(site_dir: str | os.PathLike, files: Iterable) -> None:
+    """Plain files (feeds, redirects, calendars...) written as they are."""
+    root = Path(site_dir)
+    for asset in files:
+        path = root / asset.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(asset.content)
