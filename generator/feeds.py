@@ -1,0 +1,221 @@
+"""RSS 2.0 and Atom 1.0 feeds for the whole portal and for each category, unit and topic.
+
+Readers subscribe to the portal, one category, one unit (with its sub-units) or
+one topic; each gets `feed.xml` (RSS) and `atom.xml` (Atom) in its folder, the
+portal's pair at the root.  A feed holds the scope's newest `feed_items`
+bulletins, newest first, with full HTML content whose every URL is absolute.
+
+Two builds of the same content give byte-identical feeds: nothing depends on
+the build's clock (a channel's `lastBuildDate`/`updated` is its newest item's
+date) and every list has a fixed order.
+
+Entry ids are tag URIs (RFC 4151) that survive edits of title, body and slug:
+`tag:<host>,<YYYY-MM>:<base path><original path>`, where the original path is
+the bulletin's first alias that has the shape of a bulletin address
+(`/YYYY/MM/slug/`), else its current address.  So an editor who changes a slug
+lists the old address first under `aliases` (oldest first) and readers do not
+see the bulletin twice; a title edit with an explicit `slug` changes nothing.
+
+feedgen needs care: the RSS channel `<link>` is the last `link()` set whatever
+its rel (so the self link goes first), `add_entry()` prepends unless told to
+append, `lastBuildDate` defaults to the clock, and an RSS `<author>` without an
+e-mail address is dropped (bylines go into `dc:creator` instead).
+"""
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+from urllib.parse import quote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import lxml.html
+from feedgen.feed import FeedGenerator
+from lxml.etree import ParserError
+
+from .config import Settings
+from .content.models import Bulletin
+from .site import Site
+from .vietnamese import nfc
+from .views.base import Asset, FeedLink, Page
+from .views.listings import ATOM, category_url, feed_links, scope_title, scopes, topic_url
+
+GENERATOR = "Bantin"
+BULLETIN_PATH = re.compile(r"^/?(\d{4})/(0[1-9]|1[0-2])/[^/?#]+/?$")
+EMPTY_UPDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)   # a portal with nothing published yet
+URL_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+class FeedError(ValueError):
+    """The settings cannot give valid feeds; the build stops with this message."""
+
+
+def check_settings(settings: Settings) -> None:
+    """Feeds need absolute URLs, so the site's public address must be known."""
+    parts = urlsplit(settings.site_url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = f"site_url {settings.site_url!r} không phải địa chỉ http(s) đầy đủ" if settings.site_url \
+            else "thiếu site_url"
+        raise FeedError(
+            f"mkdocs.yml: {problem}. RSS và Atom cần địa chỉ công khai của trang để mọi "
+            "liên kết là tuyệt đối; thêm ví dụ `site_url: https://phuong.example.vn/` rồi dựng lại.")
+
+
+def site_feeds(settings: Settings) -> list[FeedLink]:
+    """The portal's own pair, advertised on every page."""
+    return feed_links(settings.site_name, "")
+
+
+# ------------------------------------------------------------------ ids and content
+
+def original_path(b: Bulletin) -> str:
+    """The first address the bulletin had: its oldest bulletin-shaped alias, else its address."""
+    for alias in b.meta.aliases:
+        if BULLETIN_PATH.match(alias):
+            return alias.strip("/") + "/"
+    return b.url
+
+
+def entry_id(settings: Settings, b: Bulletin) -> str:
+    path = original_path(b)
+    year, month = BULLETIN_PATH.match(path).groups()
+    host = urlsplit(settings.site_url).hostname.encode("idna").decode("ascii")
+    return f"tag:{host},{year}-{month}:{quote(settings.base_path + path, safe=URL_SAFE)}"
+
+
+def _absolute_srcset(value: str, base: str) -> str:
+    parts = []
+    for candidate in value.split(","):
+        words = candidate.split()
+        if words:
+            parts.append(" ".join([urljoin(base, words[0]), *words[1:]]))
+    return ", ".join(parts)
+
+
+def absolute_html(fragment: str, base: str) -> str:
+    """The fragment with every URL (href, src, srcset, ...) resolved against the page's address."""
+    if not fragment.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ParserError, ValueError):
+        return html.escape(fragment)
+    root.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.get("srcset"):
+            el.set("srcset", _absolute_srcset(el.get("srcset"), base))
+    inner = html.escape(root.text or "", quote=False)
+    return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def cover_html(settings: Settings, b: Bulletin) -> str:
+    image = b.meta.image
+    if not image:
+        return ""
+    src = settings.absolute(image) if image.startswith("/") else image
+    alt = html.escape(b.meta.caption or b.title)
+    caption = f"<figcaption>{html.escape(b.meta.caption)}</figcaption>" if b.meta.caption else ""
+    return f'<figure><img src="{html.escape(src)}" alt="{alt}">{caption}</figure>'
+
+
+def content_html(settings: Settings, b: Bulletin) -> str:
+    """Cover photo and body, as a feed reader shows them away from the site."""
+    link = settings.absolute(b.url)
+    return absolute_html(cover_html(settings, b) + b.body_html, link)
+
+
+# ------------------------------------------------------------------ feeds
+
+class FeedBuilder:
+    """Makes the feeds of one site; each bulletin's entry content is made once."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.settings = site.settings
+        self.tz = ZoneInfo(self.settings.timezone)
+        self.contents: dict[Bulletin, str] = {}
+
+    def local(self, when: datetime) -> datetime:
+        return when.astimezone(self.tz)
+
+    def updated(self, b: Bulletin) -> datetime:
+        """The editor's `updated` only: a commit that touched the file (a typo, a mass
+        reformat) is not news, and must not bring every entry back to readers."""
+        edited = b.meta.updated
+        return self.local(max(edited, b.date) if edited else b.date)
+
+    def content(self, b: Bulletin) -> str:
+        if b not in self.contents:
+            self.contents[b] = content_html(self.settings, b)
+        return self.contents[b]
+
+    def add_entry(self, fg: FeedGenerator, b: Bulletin) -> None:
+        settings = self.settings
+        fe = fg.add_entry(order="append")
+        fe.guid(entry_id(settings, b), permalink=False)
+        fe.title(nfc(b.title))
+        fe.link(href=settings.absolute(b.url), rel="alternate", type="text/html")
+        fe.content(self.content(b), type="html")
+        if b.lead:
+            fe.summary(nfc(b.lead))
+        byline = nfc(b.meta.author or b.unit.name)
+        fe.author(name=byline)
+        fe.dc.dc_creator(byline)
+        fe.published(self.local(b.date))
+        fe.updated(self.updated(b))
+        categories = [(b.category.key, b.category.name, category_url(b.category.key))]
+        categories += [(t.key, t.name, topic_url(t.key)) for t in b.topics]
+        for term, label, url in categories:
+            fe.category(term=term, label=nfc(label), scheme=settings.absolute(url))
+
+    def feeds(self, title: str, description: str, url: str, items: Sequence[Bulletin],
+              links: Iterable[FeedLink]) -> list[Asset]:
+        """The RSS and Atom files of one scope: `links` name them, `url` is the scope's page."""
+        settings = self.settings
+        items = list(items)[:settings.feed_items]
+        fg = FeedGenerator()
+        fg.load_extension("dc", atom=False, rss=True)
+        fg.title(nfc(title))
+        fg.description(nfc(description or title))
+        fg.language(settings.language)
+        fg.generator(GENERATOR)
+        fg.author(name=nfc(settings.publisher or settings.site_name))
+        for b in items:
+            self.add_entry(fg, b)
+        fg.updated(max((self.updated(b) for b in items), default=EMPTY_UPDATED))
+        out = []
+        for link in links:
+            atom = link.type == ATOM
+            self_url = settings.absolute(link.url)
+            # Self first: feedgen's RSS <link> is the last link set.
+            fg.link(href=self_url, rel="self", type=link.type, replace=True)
+            fg.link(href=settings.absolute(url), rel="alternate", type="text/html")
+            fg.id(self_url)
+            text = fg.atom_str(pretty=True) if atom else fg.rss_str(pretty=True)
+            out.append(Asset(link.url, text))
+        return out
+
+
+def feed_assets(site: Site, pages: list[Page]) -> list[Asset]:
+    """Every feed of the site: the portal's pair, then each scope's."""
+    settings = site.settings
+    check_settings(settings)
+    builder = FeedBuilder(site)
+    name = settings.site_name
+    out = builder.feeds(name, settings.site_description or name, "", site.bulletins, site_feeds(settings))
+    for kind, key, url, items in scopes(site):
+        title = scope_title(site, kind, key)
+        out += builder.feeds(f"{title} — {name}", scope_description(site, kind, key, title), url, items,
+                             feed_links(title, url))
+    return out
+
+
+def scope_description(site: Site, kind: str, key: str, title: str) -> str:
+    if kind == "category":
+        return site.category(key).description or title
+    if kind == "topic":
+        return site.topic(key).description or f"Tin bài theo chủ đề {site.topic(key).name}"
+    unit = site.unit(key)
+    below = " và các đơn vị trực thuộc" if site.children(unit) else ""
+    return f"Tin bài của {unit.name}{below}"

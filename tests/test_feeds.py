@@ -1,0 +1,249 @@
+"""Feeds: valid for a strict checker, one pair per scope, reproducible, ids that survive edits."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import yaml
+from lxml import etree
+
+from conftest import FEEDCHECK, ROOT, SITE_URL, bantin, make_project
+from generator.content.reader import Reader
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+ATOM = "{http://www.w3.org/2005/Atom}"
+SCOPE_DIRS = ("chuyen-muc", "don-vi", "chu-de")
+
+
+def feed_items_setting() -> int:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "bantin" in plugin:
+            return (plugin["bantin"] or {}).get("feed_items", 20)
+    return 20
+
+
+FEED_ITEMS = feed_items_setting()
+
+
+def all_feeds(site: Path) -> list[Path]:
+    return sorted([*site.rglob("feed.xml"), *site.rglob("atom.xml")])
+
+
+def feedcheck(*args: str) -> subprocess.CompletedProcess:
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return subprocess.run([sys.executable, str(FEEDCHECK), "--now", now, "--lang", "vi",
+                           "--max-items", str(FEED_ITEMS), *args], capture_output=True, text=True)
+
+
+def rss_items(path: Path) -> list[dict]:
+    """(title, link, guid, pubDate, content) of each RSS item, in feed order."""
+    channel = etree.parse(str(path)).getroot().find("channel")
+    return [{"title": it.findtext("title"), "link": it.findtext("link"), "id": it.findtext("guid"),
+             "date": it.findtext("pubDate"),
+             "content": it.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")}
+            for it in channel.findall("item")]
+
+
+def atom_entries(path: Path) -> list[dict]:
+    feed = etree.parse(str(path)).getroot()
+    return [{"title": en.findtext(f"{ATOM}title"), "id": en.findtext(f"{ATOM}id"),
+             "link": next(l.get("href") for l in en.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate")}
+            for en in feed.findall(f"{ATOM}entry")]
+
+
+def published(content: Path):
+    """The bulletins a build publishes, newest first, read straight from the content folder."""
+    return Reader(content, now=datetime.now(VN), history=False).read_or_raise().bulletins
+
+
+# ------------------------------------------------------------------ the demo build
+
+def test_every_feed_of_the_demo_passes_the_strict_checker(demo_site):
+    feeds = all_feeds(demo_site)
+    scopes = [d for kind in SCOPE_DIRS for d in (demo_site / kind).iterdir() if (d / "index.html").exists()]
+    assert (demo_site / "feed.xml").exists() and (demo_site / "atom.xml").exists()
+    assert scopes and all((d / "feed.xml").exists() and (d / "atom.xml").exists() for d in scopes)
+    result = feedcheck("--site", str(demo_site), "--site-url", SITE_URL, *map(str, feeds))
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+    assert result.stdout.strip().splitlines()[-1].endswith(" 0 failed")
+
+
+def test_a_scope_feed_holds_exactly_its_newest_items(demo_site):
+    bulletins = published(ROOT / "content")
+    assert len(bulletins) > FEED_ITEMS, "the demo should have more bulletins than one feed shows"
+
+    def expect(items):
+        return [SITE_URL + b.url for b in items][:FEED_ITEMS]
+
+    assert [i["link"] for i in rss_items(demo_site / "feed.xml")] == expect(bulletins)
+    assert [i["link"] for i in atom_entries(demo_site / "atom.xml")] == expect(bulletins)
+
+    category = max({b.category.key for b in bulletins}, key=lambda k: sum(b.category.key == k for b in bulletins))
+    items = rss_items(demo_site / "chuyen-muc" / category / "feed.xml")
+    wanted = [b for b in bulletins if b.category.key == category]
+    assert [i["link"] for i in items] == expect(wanted)
+    assert [i["title"] for i in items] == [b.title for b in wanted][:FEED_ITEMS]
+    assert items[0]["date"] == wanted[0].date.astimezone(VN).strftime("%a, %d %b %Y %H:%M:%S +0700")
+
+    # A unit's feed takes in its sub-units' bulletins too.
+    units = yaml.safe_load((ROOT / "content" / "units.yml").read_text(encoding="utf-8"))
+    parents = {u["key"]: u.get("parent") for u in units}
+
+    def under(unit_key, key):
+        while key:
+            if key == unit_key:
+                return True
+            key = parents.get(key)
+        return False
+
+    parent = next(p for p in dict.fromkeys(parents.values()) if p and any(b.unit.key != p and under(p, b.unit.key)
+                                                                         for b in bulletins))
+    wanted = [b for b in bulletins if under(parent, b.unit.key)]
+    assert [e["link"] for e in atom_entries(demo_site / "don-vi" / parent / "atom.xml")] == expect(wanted)
+
+    topic = bulletins[0].topics[0].key
+    wanted = [b for b in bulletins if topic in {t.key for t in b.topics}]
+    assert [i["link"] for i in rss_items(demo_site / "chu-de" / topic / "feed.xml")] == expect(wanted)
+
+
+def test_listing_pages_advertise_their_own_feeds(demo_site):
+    checked = 0
+    for kind in SCOPE_DIRS:
+        for feed in sorted((demo_site / kind).glob("*/feed.xml")):
+            folder = feed.parent
+            own = {SITE_URL + folder.relative_to(demo_site).as_posix() + f"/{name}" for name in ("feed.xml", "atom.xml")}
+            for page in [folder / "index.html", *sorted(folder.glob("trang/*/index.html"))]:
+                url = SITE_URL + page.parent.relative_to(demo_site).as_posix() + "/"
+                doc = lxml.html.parse(str(page)).getroot()
+                advertised = {urljoin(url, l.get("href")) for l in doc.xpath('//head/link[@rel="alternate"]')}
+                assert own | {SITE_URL + "feed.xml", SITE_URL + "atom.xml"} <= advertised, page
+                visible = {urljoin(url, a.get("href")) for a in doc.xpath('//*[contains(@class, "bt-feeds")]//a')}
+                assert own <= visible, page
+                checked += 1
+    assert checked > len(SCOPE_DIRS)
+    bulletin = next(demo_site.glob("20*/*/*/index.html"))
+    head = lxml.html.parse(str(bulletin)).getroot().xpath('//head/link[@rel="alternate"]/@type')
+    assert {"application/rss+xml", "application/atom+xml"} <= set(head)
+
+
+def test_two_builds_give_identical_feeds(demo_site, tmp_path):
+    again = tmp_path / "site"
+    bantin("build", "--quiet", "--site-dir", str(again))
+    first = {p.relative_to(demo_site): p.read_bytes() for p in all_feeds(demo_site)}
+    second = {p.relative_to(again): p.read_bytes() for p in all_feeds(again)}
+    assert first.keys() == second.keys()
+    assert [p for p in first if first[p] != second[p]] == []
+
+
+# ------------------------------------------------------------------ edits between builds
+
+def _edit(path: Path, title: str, **fields: str) -> None:
+    """What an editor does to one bulletin: a new title, and other fields set or replaced."""
+    text = path.read_text(encoding="utf-8")
+    for name in fields:
+        text = re.sub(rf"^{name}:.*\n", "", text, flags=re.M)
+    extra = "".join(f"\n{name}: {value}" for name, value in fields.items())
+    text, n = re.subn(r"^title:.*$", lambda m: f"title: '{title}'{extra}", text, count=1, flags=re.M)
+    assert n == 1, path
+    path.write_text(text, encoding="utf-8")
+
+
+def _one_line_title(content: Path, b) -> bool:
+    """The title sits on one line of the file, so that a test can rewrite it."""
+    return re.search(r"^title: *[^\s>|]", (content.parent / b.source_path).read_text(encoding="utf-8"), re.M) is not None
+
+
+def test_title_edits_keep_entry_ids_and_content_urls_are_absolute(tmp_path):
+    project = make_project(tmp_path / "project")
+    content = project / "content"
+    media = sorted((content / "media").rglob("*.jpg"))
+    assert media, "the demo content ships photos"
+    image = "/" + media[0].relative_to(content).as_posix()
+    units = yaml.safe_load((content / "units.yml").read_text(encoding="utf-8"))
+    when = (datetime.now(VN) - timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    tricky = content / "bulletins" / "feed-test.md"
+    tricky.write_text(f"""---
+title: Bài kiểm tra nguồn tin
+date: {when}
+category: dang-doan-the
+unit: {units[0]["key"]}
+summary: Nội dung có liên kết tương đối, ảnh nhiều độ phân giải và mã độc.
+---
+
+Xem [chuyên mục](/chuyen-muc/dang-doan-the/) và [phần kết luận](#ket-luan).
+
+<p><img src="{image}" srcset="{image} 1x, {image} 2x" alt="Ảnh" onerror="alert(1)"></p>
+
+<script>alert("x")</script>
+
+<p id="ket-luan">Kết luận của hội nghị.</p>
+""", encoding="utf-8")
+    bulletins = [b for b in published(content)
+                 if b.source_path != "content/bulletins/feed-test.md" and _one_line_title(content, b)]
+    keep, move = bulletins[0], next(b for b in bulletins if b.category.key != bulletins[0].category.key
+                                    and not b.meta.aliases)
+    before = tmp_path / "before"
+    bantin("build", "--quiet", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(before), cwd=project)
+    # One editor fixes a title and keeps the address; another retitles, re-slugs and lists the old address.
+    _edit(project / keep.source_path, "Tiêu đề đã sửa lại cho đúng", slug=keep.slug)
+    _edit(project / move.source_path, "Một tiêu đề hoàn toàn mới sau khi biên tập",
+          slug="tieu-de-moi-sau-bien-tap", aliases=f"['/{move.url}']")
+    after = tmp_path / "after"
+    bantin("build", "--quiet", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(after), cwd=project)
+
+    scope = Path("chuyen-muc") / keep.category.key
+    for name in ("feed.xml", "atom.xml"):
+        result = feedcheck("--site", str(after), "--site-url", SITE_URL, "--previous", str(before / scope / name),
+                           str(after / scope / name))
+        assert result.returncode == 0, result.stdout[-4000:]
+        assert "ids.stable" not in result.stdout
+    old = {i["link"]: i for i in rss_items(before / scope / "feed.xml")}
+    new = {i["link"]: i for i in rss_items(after / scope / "feed.xml")}
+    link = SITE_URL + keep.url
+    assert new[link]["title"] == "Tiêu đề đã sửa lại cho đúng" != old[link]["title"]
+    assert new[link]["id"] == old[link]["id"]
+
+    # The retitled bulletin has a new address but the same id, in RSS and in Atom.
+    moved = Path("chuyen-muc") / move.category.key
+    for read, name in ((rss_items, "feed.xml"), (atom_entries, "atom.xml")):
+        old_item = next(i for i in read(before / moved / name) if i["link"] == SITE_URL + move.url)
+        new_item = next(i for i in read(after / moved / name) if i["title"].startswith("Một tiêu đề hoàn toàn mới"))
+        assert new_item["link"] != old_item["link"]
+        assert new_item["id"] == old_item["id"]
+
+    # Content away from the site: every URL absolute, nothing that runs.
+    result = feedcheck("--site", str(after), "--site-url", SITE_URL, *map(str, all_feeds(after)))
+    assert result.returncode == 0, result.stdout[-4000:]
+    item = next(i for i in rss_items(after / "feed.xml") if i["title"] == "Bài kiểm tra nguồn tin")
+    body = lxml.html.fragment_fromstring(item["content"], create_parent="div")
+    page = item["link"]
+    assert SITE_URL + "chuyen-muc/dang-doan-the/" in body.xpath("//a/@href")
+    assert page + "#ket-luan" in body.xpath("//a/@href")
+    photo = SITE_URL + image.lstrip("/")
+    assert body.xpath("//img[@srcset]/@srcset") == [f"{photo} 1x, {photo} 2x"]
+    assert not body.xpath("//script") and "alert" not in item["content"] and "onerror" not in item["content"]
+
+
+# ------------------------------------------------------------------ configuration
+
+def test_a_build_without_site_url_stops_and_keeps_the_old_site(tmp_path):
+    project = make_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"^site_url:.*\n", "", text, flags=re.M), encoding="utf-8")
+    old = project / "site"
+    old.mkdir()
+    (old / "index.html").write_text("trang cũ", encoding="utf-8")
+    result = bantin("build", "--config-file", str(config), "--site-dir", str(old), cwd=project, check=False)
+    assert result.returncode == 1
+    message = result.stdout + result.stderr
+    assert "site_url" in message and "Traceback" not in message
+    assert (old / "index.html").read_text(encoding="utf-8") == "trang cũ"
+    assert sorted(p.name for p in project.iterdir()) == ["content", "mkdocs.yml", "site", "theme_overrides"]
