@@ -1,0 +1,170 @@
+"""The opinion tracker: every concern of every opinion summary, by topic, and whether it was answered.
+
+A concern counts in the month of its summary's period when that is a month
+('2021-11'), otherwise in the month the summary was published.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from ..content.models import STATUS_LABELS, Bulletin, Concern, Topic
+from ..site import Site
+from ..vietnamese import month_name, period
+from . import chart
+from .base import Page
+from .listings import feed_links, scope_title
+
+URL = "du-luan"
+NO_TOPIC = Topic(key="khac", name="Chưa phân loại")
+STATUSES = list(STATUS_LABELS)          # pending, in-progress, answered
+
+
+@dataclass
+class Entry:
+    concern: Concern
+    bulletin: Bulletin
+    topic: Topic
+    month: tuple[int, int]
+
+    @property
+    def status(self) -> str:
+        return self.concern.response.status
+
+    @property
+    def period_label(self) -> str:
+        op = self.bulletin.meta.opinion
+        return period(op.period) if op.period else month_name(*self.month).lower()
+
+    @property
+    def unit(self):
+        return self.bulletin.unit
+
+
+def mid_sentence(name: str) -> str:
+    """'Phòng, chống dịch Covid-19' -> 'phòng, chống dịch Covid-19': a name inside a sentence."""
+    return name[:1].lower() + name[1:]
+
+
+def topic_url(key: str) -> str:
+    return f"{URL}/{key}/"
+
+
+def _month(b: Bulletin) -> tuple[int, int]:
+    p = b.meta.opinion.period
+    if p and len(p) == 7 and p[4] == "-" and p[5:].isdigit():
+        return int(p[:4]), int(p[5:])
+    return b.date.year, b.date.month
+
+
+def entries(site: Site) -> list[Entry]:
+    """Every concern, newest summary first, in the order the summary gives them."""
+    out = []
+    for b in site.bulletins:
+        op = b.meta.opinion
+        if not op:
+            continue
+        for c in op.concerns:
+            if c.topic:
+                topic = site.data.topics.get(c.topic) or Topic(key=c.topic, name=c.topic.replace("-", " ").capitalize())
+            else:
+                topic = NO_TOPIC
+            out.append(Entry(c, b, topic, _month(b)))
+    return out
+
+
+def counts(items: Sequence[Entry]) -> list[tuple[str, str, int]]:
+    """(status, label, count) in the order a reader follows a concern."""
+    found = Counter(e.status for e in items)
+    return [(s, STATUS_LABELS[s], found.get(s, 0)) for s in STATUSES]
+
+
+def groups(items: Sequence[Entry]) -> list[tuple[Topic, list[Entry]]]:
+    """Concerns by topic; the topic with the newest concern first."""
+    by_topic: dict[str, tuple[Topic, list[Entry]]] = {}
+    for e in items:
+        by_topic.setdefault(e.topic.key, (e.topic, []))[1].append(e)
+    return sorted(by_topic.values(), key=lambda g: (-g[1][0].bulletin.date.timestamp(), g[0].name))
+
+
+def _month_label(month: tuple[int, int]) -> tuple[str, str]:
+    return f"T{month[1]:02d}", str(month[0])
+
+
+def overview_chart(grouped: list[tuple[Topic, list[Entry]]]) -> dict:
+    """The topic-by-month grid, as SVG and as the table that says the same."""
+    months = sorted({e.month for _, items in grouped for e in items})
+    values = Counter((e.topic.key, e.month) for _, items in grouped for e in items)
+    rows = [(topic.key, topic.name) for topic, _ in grouped]
+    first, last = month_name(*months[0]), month_name(*months[-1])
+    desc = (f"Số ý kiến dư luận theo chủ đề (hàng) và theo tháng (cột), từ {first.lower()} đến {last.lower()}; "
+            "chỉ hiện các tháng có ý kiến. Ô càng đậm càng nhiều ý kiến; cột cuối là tổng của mỗi chủ đề.")
+    svg = chart.heatmap(rows, [(m, *_month_label(m)) for m in months], dict(values),
+                        title="Ý kiến dư luận theo chủ đề và tháng", desc=desc, ident="bt-chart-topics",
+                        x_label="Tháng", y_label="Chủ đề")
+    table = [(topic, [values.get((topic.key, m), 0) for m in months], len(items)) for topic, items in grouped]
+    return {"svg": svg, "desc": desc, "columns": [f"{m:02d}/{y}" for y, m in months], "rows": table}
+
+
+def _timeline(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    out, (y, m) = [], first
+    while (y, m) <= last:
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def topic_chart(topic: Topic, items: Sequence[Entry]) -> dict:
+    months = _timeline(min(e.month for e in items), max(e.month for e in items))
+    values = Counter(e.month for e in items)
+    desc = (f"Số ý kiến về {mid_sentence(topic.name)} mỗi tháng, từ {month_name(*months[0]).lower()} "
+            f"đến {month_name(*months[-1]).lower()}.")
+    svg = chart.bars([(m, f"{m[1]:02d}", str(m[0])) for m in months], dict(values),
+                     title=f"Ý kiến về {topic.name} theo tháng", desc=desc, ident="bt-chart-topic",
+                     x_label="Tháng", y_label="Số ý kiến")
+    rows = [(f"{m:02d}/{y}", values[(y, m)]) for y, m in months if values[(y, m)]]
+    return {"svg": svg, "desc": desc, "rows": rows}
+
+
+def by_month(items: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
+    """A topic's timeline: its concerns under the month they count in, newest month first."""
+    months: dict[tuple[int, int], list[Entry]] = {}
+    for e in sorted(items, key=lambda e: e.month, reverse=True):
+        months.setdefault(e.month, []).append(e)
+    return [(month_name(*m), items) for m, items in months.items()]
+
+
+def _topic_listing(site: Site, topic: Topic) -> Optional[str]:
+    return f"chu-de/{topic.key}/" if topic.key in site.by_topic else None
+
+
+def _topic_feeds(site: Site, topic: Topic):
+    """The topic's bulletin feeds, where the topic has bulletins of its own."""
+    listing = _topic_listing(site, topic)
+    return feed_links(scope_title(site, "topic", topic.key), listing) if listing else []
+
+
+def tracker_pages(site: Site) -> list[Page]:
+    items = entries(site)
+    if not items:
+        return []
+    grouped = groups(items)
+    summaries = len({id(e.bulletin) for e in items})
+    pages = [Page(f"{URL}/", "bantin/tracker.html", "Theo dõi dư luận xã hội", {
+        "groups": [(topic, topic_items, counts(topic_items)) for topic, topic_items in grouped],
+        "counts": counts(items), "total": len(items), "summaries": summaries,
+        "chart": overview_chart(grouped),
+    }, description=f"{len(items)} vấn đề dư luận từ {summaries} bản tổng hợp, theo chủ đề và tình trạng trả lời.")]
+    for topic, topic_items in grouped:
+        pages.append(Page(topic_url(topic.key), "bantin/tracker_topic.html", f"Dư luận: {topic.name}", {
+            "topic": topic, "months": by_month(topic_items), "counts": counts(topic_items),
+            "total": len(topic_items), "chart": topic_chart(topic, topic_items),
+            "listing": _topic_listing(site, topic),
+        }, description=f"{len(topic_items)} ý kiến dư luận về {mid_sentence(topic.name)}, theo thời gian và tình trạng trả lời.",
+            feeds=_topic_feeds(site, topic)))
+    return pages
+
+
+def nav_items(site: Site) -> list[tuple[str, str]]:
+    return [("Theo dõi dư luận", f"{URL}/")] if any(b.meta.opinion and b.meta.opinion.concerns for b in site.bulletins) else []
