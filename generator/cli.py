@@ -1,16 +1,24 @@
-"""The `bantin` command: build, check and preview a portal."""
+"""The `bantin` command: build, check, preview a portal, and start or describe a bulletin."""
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import socket
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
+from zoneinfo import ZoneInfo
 
 import click
 
-from .content.errors import ContentError, Problem
+from . import scaffold
+from . import schema as schema_module
+from .content.errors import ERROR, Problem
+from .content.models import DEFAULT_TZ, KIND_LABELS
 from .content.reader import Reader
+from .vietnamese import day_time
 
 
 def _load(config_file: str, command: str, **overrides):
@@ -68,45 +76,160 @@ def build(config_file: str, site_dir: Optional[str], quiet: bool) -> None:
         click.echo(f"Đã dựng trang vào {config.site_dir}")
 
 
+def _editor_site(config_file: str, content_dir: Optional[str]) -> tuple[Path, str, str]:
+    """(content folder, time zone, language) from mkdocs.yml, or the folder alone when given."""
+    if Path(config_file).is_file():
+        config, plugin = _load(config_file, "check")
+        settings = plugin.settings(config)
+        return (Path(content_dir) if content_dir else settings.content_dir), settings.timezone, settings.language
+    if content_dir:
+        return Path(content_dir), DEFAULT_TZ, "vi"
+    _die(f"không tìm thấy {config_file}: chạy lệnh trong thư mục của trang, hoặc dùng -f hay --content-dir")
+
+
+def _die(text: str) -> None:
+    click.echo(f"Lỗi: {text}", err=True)
+    sys.exit(1)
+
+
+def _shown(path: Path) -> str:
+    """A path as the editor would type it: relative to where the command runs, when inside."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+editor_config_option = click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+                                    type=click.Path(dir_okay=False), help="The site's mkdocs.yml.")
+content_option = click.option("--content-dir", default=None, type=click.Path(file_okay=False),
+                              help="The content folder (default: from mkdocs.yml).")
+
+
+def _github(text: str, prop: bool = False) -> str:
+    """Escape for a workflow command (GitHub's rules: %, CR, LF; and ':' ',' in properties)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
 def _report(problems: list[Problem], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
     if fmt == "github":
         lines = []
         for p in problems:
-            level = "error" if p.severity == "error" else "warning"
-            text = f"{p.field}: {p.message}" + (f" ({p.expected})" if p.expected else "")
-            lines.append(f"::{level} file={p.path},line={p.line},title=bantin::{text}")
+            level = "error" if p.severity == ERROR else "warning"
+            text = f"{p.field or '-'}: {p.message}" + (f" ({p.expected})" if p.expected else "")
+            lines.append(f"::{level} file={_github(p.path, True)},line={p.line},"
+                         f"title={_github('bantin check', True)}::{_github(text)}")
         return "\n".join(lines)
-    errors = [str(p) for p in problems if p.severity == "error"]
-    warnings = [str(p) for p in problems if p.severity != "error"]
+    errors = [str(p) for p in problems if p.severity == ERROR]
+    warnings = [str(p) for p in problems if p.severity != ERROR]
     out = []
     if errors:
-        out += ["Lỗi:" if not warnings else "Lỗi:"] + errors
+        out += ["Lỗi:"] + errors
     if warnings:
-        out += ["Cảnh báo:"] + warnings
+        out += (["", "Cảnh báo (không chặn việc đăng bài):"] if errors else ["Cảnh báo (không chặn việc đăng bài):"])
+        out += warnings
     return "\n".join(out)
 
 
 @main.command()
-@config_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@editor_config_option
+@content_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text for people, json for tools, github for annotations in GitHub Actions.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
-def check(config_file: str, fmt: str, strict: bool) -> None:
-    """Validate every bulletin without building: each problem as path:line: field: message."""
-    config, plugin = _load(config_file, "check")
-    settings = plugin.settings(config)
-    reader = Reader(settings.content_dir, timezone=settings.timezone, language=settings.language,
-                    now=settings.now, drafts=True, future=True)
+def check(config_file: str, content_dir: Optional[str], fmt: str, strict: bool) -> None:
+    """Validate every bulletin without building: each problem as path:line: field: message (expected).
+
+    Exits 1 when there are errors (or warnings, with --strict)."""
+    folder, timezone, language = _editor_site(config_file, content_dir)
+    reader = Reader(folder, timezone=timezone, language=language, drafts=True, future=True, history=False)
     result = reader.read()
     report = _report(result.problems, fmt)
     if report:
         click.echo(report)
     failed = bool(result.errors) or (strict and bool(result.warnings))
-    if fmt == "text":
+    if fmt != "json":
         total = len(result.bulletins) + len(result.held_back)
-        click.echo(f"{total} bài, {len(result.errors)} lỗi, {len(result.warnings)} cảnh báo.", err=True)
+        verdict = "chưa đạt" if failed else "đạt"
+        click.echo(f"{total} bài, {len(result.errors)} lỗi, {len(result.warnings)} cảnh báo: {verdict}.", err=True)
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(scaffold.KINDS))
+@click.argument("title")
+@editor_config_option
+@content_option
+@click.option("-c", "--category", default=None, help="Category key (default: the first fitting one in categories.yml).")
+@click.option("-u", "--unit", default=None, help="Unit key (default: the first in units.yml).")
+@click.option("-t", "--topic", "topics", multiple=True, help="Topic key; repeat for several.")
+@click.option("--date", "when", default=None, help="Publication time 'YYYY-MM-DD HH:MM' (default: now); "
+                                                   "a future time schedules the bulletin.")
+@click.option("--yml", is_flag=True, help="Write a .yml file (body in the YAML) instead of .md.")
+def new(kind: str, title: str, config_file: str, content_dir: Optional[str], category: Optional[str],
+        unit: Optional[str], topics: tuple[str, ...], when: Optional[str], yml: bool) -> None:
+    """Start a new bulletin: KIND is meeting, opinion or news; TITLE its title.
+
+    Writes content/bulletins/<year>/<slug>.md with every field of the kind, explained
+    in Vietnamese, dated now; never overwrites a file."""
+    folder, timezone, language = _editor_site(config_file, content_dir)
+    tz = ZoneInfo(timezone)
+    date = datetime.now(tz).replace(second=0, microsecond=0)
+    if when:
+        for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+            try:
+                date = datetime.strptime(when.strip(), fmt).replace(tzinfo=tz)
+                break
+            except ValueError:
+                continue
+        else:
+            _die(f"--date {when!r} không đọc được (dạng YYYY-MM-DD HH:MM, ví dụ 2022-11-02 20:32)")
+    reader = Reader(folder, timezone=timezone, language=language)
+    data = reader.read_site_data()
+    if reader.problems:
+        _die("dữ liệu của trang có lỗi, sửa trước:\n" + "\n".join(str(p) for p in reader.problems))
+    try:
+        request = scaffold.resolve(kind, title, date, data, category=category, unit=unit, topics=topics, yml=yml)
+        path = scaffold.create(folder, request, data)
+    except scaffold.ScaffoldError as exc:
+        _die(str(exc))
+    except FileExistsError as exc:
+        _die(f"{_shown(Path(str(exc)))} đã có, không ghi đè. Đặt tiêu đề khác, hoặc sửa thẳng tệp đó.")
+    scheduled = f", hẹn đăng {day_time(date)}" if date > datetime.now(tz) else ""
+    click.echo(f"Đã tạo {_shown(path)} ({KIND_LABELS[kind]}, bản nháp{scheduled}).")
+    site_schema = folder / schema_module.SITE_PATH
+    if not site_schema.exists():
+        schema_module.write(site_schema, schema_module.bulletin_schema(data))
+        click.echo(f"Đã tạo {_shown(site_schema)} để trình soạn thảo kiểm tra khi gõ.")
+    click.echo("Tiếp theo: sửa tệp, xem thử bằng `bantin serve`, kiểm tra bằng `bantin check`; "
+               "đổi `draft: true` thành `draft: false` để đăng.")
+
+
+@main.command("schema")
+@editor_config_option
+@content_option
+@click.option("-o", "--output", default=None,
+              help=f"Where to write ('-' for standard output; default: <content>/{schema_module.SITE_PATH}).")
+@click.option("--generic", is_flag=True, help="Without the site's categories and units (the schema shipped with Bantin).")
+def schema_command(config_file: str, content_dir: Optional[str], output: Optional[str], generic: bool) -> None:
+    """Write the JSON Schema of the front matter, for editors that validate YAML as you type."""
+    data = None
+    folder = Path(content_dir) if content_dir else None
+    if not generic or not output:
+        folder, timezone, language = _editor_site(config_file, content_dir)
+        if not generic:
+            reader = Reader(folder, timezone=timezone, language=language)
+            data = reader.read_site_data()
+    document = schema_module.bulletin_schema(data)
+    if output == "-":
+        click.echo(schema_module.dumps(document), nl=False)
+        return
+    path = Path(output) if output else folder / schema_module.SITE_PATH
+    written = schema_module.write(path, document)
+    click.echo(f"Đã ghi {_shown(path)}." if written else f"{_shown(path)} đã mới nhất.")
 
 
 @main.command()
@@ -114,15 +237,29 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--no-livereload", is_flag=True, help="Do not reload the browser on save.")
 def serve(config_file: str, dev_addr: str, no_livereload: bool) -> None:
-    """Live preview with drafts and scheduled bulletins, reloaded on save."""
+    """Live preview with drafts ("Bản nháp") and scheduled bulletins ("Hẹn giờ"), reloaded on save."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort, MkDocsException
 
+    host, _, port = dev_addr.rpartition(":")
+    busy = f"cổng {port} đang bận (có thể một bản xem thử khác đang chạy); chọn cổng khác, ví dụ: " \
+           f"bantin serve -a {host or '127.0.0.1'}:{int(port) + 1 if port.isdigit() else 8001}"
+    try:  # before the build, so that the editor does not wait for nothing
+        with socket.socket() as probe:
+            probe.bind((host or "127.0.0.1", int(port)))
+    except ValueError:
+        _die(f"địa chỉ {dev_addr!r} không đọc được (dạng 127.0.0.1:8000)")
+    except OSError:
+        _die(busy)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    click.echo(f"Xem thử tại http://{dev_addr}/ (cả bài nháp và bài hẹn giờ); trang tự tải lại khi lưu tệp. "
+               "Dừng: Ctrl+C.", err=True)
     try:
         mkdocs_serve(config_file, dev_addr=dev_addr, livereload=not no_livereload)
     except (Abort, MkDocsException) as exc:
         _fail(exc)
+    except OSError as exc:
+        _die(busy if exc.errno == errno.EADDRINUSE else str(exc))
 
 
 if __name__ == "__main__":  # pragma: no cover

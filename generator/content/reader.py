@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..vietnamese import nfc, slugify
 from .errors import ERROR, WARNING, ContentError, Messages, Problem, messages
+from .history import last_changes
 from .models import Bulletin, Category, FrontMatter, Topic, Unit
 
 BULLETIN_SUFFIXES = {".md", ".markdown", ".yml", ".yaml"}
@@ -124,6 +125,17 @@ def split_front_matter(text: str) -> Optional[tuple[str, str, int]]:
 
 # --------------------------------------------------------------- problem wording
 
+# Words of PyYAML's problems (C and Python loaders) -> message keys in errors.py.
+_YAML_HINTS = (
+    ("mapping values are not allowed", "yaml.colon"),
+    ("tab character", "yaml.tab"),
+    ("flow sequence", "yaml.list"),
+    ("flow mapping", "yaml.group"),
+    ("quoted scalar", "yaml.quote"),
+    ("block mapping", "yaml.indent"),
+    ("expected key", "yaml.indent"),
+)
+
 _TYPE_KEYS = {
     "missing": "missing",
     "extra_forbidden": "extra",
@@ -186,7 +198,8 @@ def describe(error: dict, model: type[BaseModel], msg: Messages) -> tuple[str, s
         allowed = ", ".join(owner.model_fields) if owner else ""
         return msg("extra"), msg("extra.expected", allowed=allowed) if allowed else ""
     if key == "choice":
-        return msg("choice") + f": {value!r}", msg("choice.expected", choices=ctx.get("expected", ""))
+        choices = str(ctx.get("expected", "")).replace(" or ", ", ")  # pydantic's English 'a, b or c'
+        return msg("choice") + f": {value!r}", msg("choice.expected", choices=choices)
     if key in msg.table:
         return msg(key), ""
     return msg("invalid"), error.get("msg", "")
@@ -225,7 +238,7 @@ class Reader:
 
     def __init__(self, content_dir: str | os.PathLike, *, timezone: str = "Asia/Ho_Chi_Minh",
                  language: str = "vi", now: Optional[datetime] = None,
-                 drafts: bool = False, future: bool = False):
+                 drafts: bool = False, future: bool = False, history: bool = True):
         self.root = Path(content_dir)
         self.tz = ZoneInfo(timezone)
         self.language = language
@@ -233,21 +246,27 @@ class Reader:
         self.now = now or datetime.now(self.tz)
         self.drafts = drafts
         self.future = future
+        self.history = history      # `updated` from git when a bulletin does not say
         self.problems: list[Problem] = []
+        self._url_lines: dict[str, int] = {}  # source path -> line of its slug (or title)
 
     # -- public
 
     def read(self) -> ContentSet:
         self.problems = []
         data = self.read_site_data()
-        published, held_back = [], []
+        published, held_back, undated = [], [], {}
         for path in self.bulletin_paths():
             bulletin = self.read_bulletin(path, data)
             if bulletin is None:
                 continue
+            if bulletin.updated is None:
+                undated[path.relative_to(self.root / "bulletins").as_posix()] = bulletin
             visible = (self.drafts or not bulletin.draft) and (self.future or not bulletin.scheduled)
             (published if visible else held_back).append(bulletin)
         self._check_unique_urls(published + held_back)
+        if self.history:
+            self._updated_from_git(undated)
         published.sort(key=lambda b: b.sort_key, reverse=True)
         return ContentSet(data, published, held_back, sorted(self.problems))
 
@@ -286,6 +305,8 @@ class Reader:
         except ValidationError as exc:
             for error in exc.errors():
                 loc = tuple(error["loc"])
+                if error["type"] == "end_before_start":  # a model-level check: point at `end`
+                    loc += ("end",)
                 message, expected = describe(error, model, self.msg)
                 self.add(path, located.line(prefix + loc), _field_name(loc), message, expected)
             return None
@@ -293,9 +314,11 @@ class Reader:
     def _parse(self, path: Path) -> Optional[tuple[Located, str, int]]:
         """(front matter, body, body line) of a bulletin or site-data file, or None after a problem."""
         try:
-            text = decode(path.read_bytes())
-        except UnicodeDecodeError:
-            self.add(path, 1, "", self.msg("encoding"), self.msg("encoding.expected"))
+            raw = path.read_bytes()
+            text = decode(raw)
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1  # the line of the first byte that is not UTF-8
+            self.add(path, line, "", self.msg("encoding"), self.msg("encoding.expected"))
             return None
         except OSError as exc:
             self.add(path, 1, "", str(exc))
@@ -314,9 +337,18 @@ class Reader:
             located = load_yaml(head, offset)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            if exc.context_mark and mark.line >= head.count("\n"):
+                mark = exc.context_mark  # ran off the end: the unclosed '[', '{' or quote is where to look
             line = (mark.line + 1 + offset) if mark else 1
             detail = " ".join(filter(None, [exc.context, exc.problem]))
-            self.add(path, line, "", self.msg("yaml", detail=detail), self.msg("yaml.expected"))
+            hint = next((key for words, key in _YAML_HINTS if words in detail), None)
+            lines = head.split("\n")
+            if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+                hint = "yaml.tab"  # the C loader does not name the character
+            if hint:  # PyYAML's English, said as an editor would understand it
+                self.add(path, line, "", self.msg("yaml", detail=self.msg(hint)), self.msg(f"{hint}.expected"))
+            else:
+                self.add(path, line, "", self.msg("yaml", detail=detail), self.msg("yaml.expected"))
             return None
         except yaml.YAMLError as exc:
             self.add(path, 1, "", self.msg("yaml", detail=str(exc)), self.msg("yaml.expected"))
@@ -397,6 +429,7 @@ class Reader:
             body = meta.body
         slug = meta.slug or slugify(meta.title) or "bai-viet"
         date = meta.date.astimezone(self.tz)
+        self._url_lines[self._rel(path)] = located.line(("slug",) if meta.slug else ("title",))
         return Bulletin(
             meta=meta,
             source_path=self._rel(path),
@@ -426,7 +459,8 @@ class Reader:
 
     def _warn(self, path: Path, located: Located, meta: FrontMatter) -> None:
         if not meta.summary:
-            self.add(path, located.line(("title",)), "summary", self.msg("warn.summary"), severity=WARNING)
+            where = ("summary",) if "summary" in located.data else ("title",)  # an empty field, or none
+            self.add(path, located.line(where), "summary", self.msg("warn.summary"), severity=WARNING)
         if meta.image and not meta.caption:
             self.add(path, located.line(("image",)), "caption", self.msg("warn.caption"), severity=WARNING)
         if len(meta.title) > TITLE_LIMIT:
@@ -438,7 +472,15 @@ class Reader:
         for b in sorted(bulletins, key=lambda b: b.source_path):
             other = seen.get(b.url)
             if other is not None:
-                self.problems.append(Problem(b.source_path, 1, "slug", self.msg("duplicate_url", url="/" + b.url,
+                line = self._url_lines.get(b.source_path, 1)
+                self.problems.append(Problem(b.source_path, line, "slug", self.msg("duplicate_url", url="/" + b.url,
                                              other=other.source_path), self.msg("duplicate_url.expected")))
             else:
                 seen[b.url] = b
+
+    def _updated_from_git(self, undated: dict[str, Bulletin]) -> None:
+        """The last commit of a file, when later than its publication, is its `updated`."""
+        for rel, when in last_changes(self.root / "bulletins", undated).items():
+            bulletin = undated.get(rel)
+            if bulletin is not None and when > bulletin.date:
+                bulletin.updated = when.astimezone(self.tz)
