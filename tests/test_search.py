@@ -1,0 +1,205 @@
+"""Search: Pagefind's index in the built site, and the search page in a real browser."""
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import unicodedata
+import urllib.request
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import ROOT, bantin, make_project
+from generator import search
+
+SEED_000 = "Đảng ủy phường Ngọc Thụy tổ chức tọa đàm"
+MONTHLY_2021 = "Giao ban Dư luận xã hội định kỳ tháng 11/2021"
+
+
+# --------------------------------------------------------------- the index in the built site
+
+def test_build_indexes_every_bulletin_and_nothing_else(demo_site):
+    entry = json.loads((demo_site / "pagefind" / "pagefind-entry.json").read_text())
+    bulletins = [p for p in demo_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert len(bulletins) > 20
+    assert entry["languages"]["vi"]["page_count"] == len(bulletins)
+    assert (demo_site / "pagefind" / "pagefind.js").is_file()
+    assert not (demo_site / "pagefind" / "pagefind-ui.js").exists()  # the page uses the bare API only
+    search_page = (demo_site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in search_page
+
+
+def test_bulletin_carries_folded_words_for_d(demo_site):
+    """'đ' is the one letter Pagefind does not fold: its words are copied, folded, as metadata."""
+    html = next(text for text in (p.read_text(encoding="utf-8") for p in demo_site.rglob("index.html"))
+                if re.search(r"<h1[^>]*>" + SEED_000, text))
+    folded_title = re.search(r'data-pagefind-meta="fold_title:([^"]*)"', html).group(1)
+    assert folded_title.startswith("dang uy phuong ngoc thuy to chuc toa dam")
+    assert 'data-pagefind-filter="unit:phuong-ngoc-thuy"' in html
+    assert 'data-pagefind-filter="unit:quan-long-bien"' in html  # a district's filter takes its wards' news
+    assert 'data-pagefind-sort="date:2022-11-02T20:32"' in html
+
+
+def test_build_without_pagefind_fails_clearly(tmp_path):
+    project = make_project(tmp_path / "portal")
+    out = tmp_path / "site"
+    result = bantin("build", "-q", "-d", str(out), cwd=project, check=False,
+                    env={search.BINARY_ENV: str(tmp_path / "no-such-pagefind")})
+    assert result.returncode == 1
+    assert "no-such-pagefind" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_missing_binary_names_the_install_command(tmp_path, monkeypatch):
+    monkeypatch.delenv(search.BINARY_ENV, raising=False)
+    monkeypatch.setattr(search, "BANTIN_HOME", tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(search.PagefindError, match="npm ci --omit=dev"):
+        search.find_binary(tmp_path)
+
+
+def test_search_can_be_switched_off(tmp_path):
+    project = make_project(tmp_path / "portal")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - bantin:\n", "  - bantin:\n      search: false\n"),
+                      encoding="utf-8")
+    bantin("build", "-q", "-d", str(tmp_path / "site"), cwd=project,
+           env={search.BINARY_ENV: str(tmp_path / "no-such-pagefind")})
+    assert not (tmp_path / "site" / "pagefind").exists()
+
+
+def test_preview_has_search_too(tmp_path):
+    """`bantin serve` indexes what it serves, drafts included."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        entry = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json", timeout=5) as r:
+                    entry = json.loads(r.read())
+                break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.5)
+        assert entry and entry["languages"]["vi"]["page_count"] > 20
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# --------------------------------------------------------------- the search page
+
+def wait_done(page):
+    page.wait_for_selector(".bt-search__results[aria-busy=false]")
+
+
+def search_for(page, base, query):
+    page.goto(base + "tim-kiem/")
+    box = page.locator("#bt-search-q")
+    box.fill(query)
+    box.press("Enter")
+    wait_done(page)
+
+
+def count(page) -> int:
+    status = page.locator(".bt-search__status").first.inner_text()
+    found = re.search(r"(\d[\d.]*) (?:kết quả|tin bài)", status)
+    return int(found.group(1).replace(".", "")) if found else 0
+
+
+def all_titles(page) -> list[str]:
+    more = page.locator(".bt-search__more")
+    while more.is_visible():
+        more.click()
+        wait_done(page)
+    return page.locator(".bt-result__title").all_inner_texts()
+
+
+def test_typing_without_diacritics_finds_bulletins(demo_server, page):
+    search_for(page, demo_server, "du luan")
+    titles = all_titles(page)
+    assert MONTHLY_2021 in titles
+    assert len(titles) == count(page) > 5
+    first = page.locator(".bt-result").first
+    assert re.match(r"\d{2}/\d{2}/\d{4} · .+ · .+", first.locator(".bt-result__meta").inner_text())
+    assert "dư luận" in " ".join(page.locator(".bt-result__excerpt mark").all_inner_texts()).lower()
+
+
+def test_d_without_stroke_finds_dang_uy(demo_server, page):
+    search_for(page, demo_server, "dang uy")
+    titles = all_titles(page)
+    assert any(t.startswith(SEED_000) for t in titles)
+    excerpts = " ".join(page.locator(".bt-result__excerpt").all_inner_texts())
+    assert "Đảng ủy" in excerpts or "đảng ủy" in excerpts
+    assert "dang uy" not in excerpts.lower()  # the folded copy is matched, never shown
+    marked = {m.lower() for m in page.locator(".bt-result__excerpt mark").all_inner_texts()}
+    assert {"đảng", "ủy"} <= marked
+
+
+def test_decomposed_input_finds_the_same(demo_server, page):
+    search_for(page, demo_server, unicodedata.normalize("NFD", "Đảng ủy Ngọc Thụy"))
+    assert any(t.startswith(SEED_000) for t in all_titles(page))
+
+
+def test_quoted_phrase_matches_whole(demo_server, page):
+    search_for(page, demo_server, "hội dư")
+    loose = count(page)
+    search_for(page, demo_server, '"hội dư"')
+    phrase = count(page)
+    assert loose > 0 and phrase < loose
+    search_for(page, demo_server, '"dư luận xã hội"')
+    assert count(page) > 0
+    for text in page.locator(".bt-result__excerpt").all_inner_texts():
+        assert "dư luận xã hội" in text.lower()
+
+
+def test_unit_filter_narrows_and_stays_in_the_address(demo_server, page):
+    search_for(page, demo_server, "du luan")
+    everything = count(page)
+    page.select_option("select[name=don-vi]", "phuong-ngoc-thuy")
+    wait_done(page)
+    narrowed = count(page)
+    assert 0 < narrowed < everything
+    metas = page.locator(".bt-result__meta").all_inner_texts()
+    assert metas and all(m.endswith("Phường Ngọc Thụy") for m in metas)
+    params = parse_qs(urlsplit(page.url).query)
+    assert params == {"q": ["du luan"], "don-vi": ["phuong-ngoc-thuy"]}
+
+    shared = page.context.new_page()  # the address alone gives the same search
+    try:
+        shared.goto(page.url)
+        wait_done(shared)
+        assert shared.locator("#bt-search-q").input_value() == "du luan"
+        assert shared.locator("select[name=don-vi]").input_value() == "phuong-ngoc-thuy"
+        assert count(shared) == narrowed
+    finally:
+        shared.close()
+
+
+def test_filter_only_and_newest_first(demo_server, page):
+    page.goto(demo_server + "tim-kiem/?loai=opinion&sap-xep=moi-nhat")
+    wait_done(page)
+    assert count(page) > 3
+    dates = [m.split(" · ")[0] for m in page.locator(".bt-result__meta").all_inner_texts()]
+    keys = [tuple(reversed(d.split("/"))) for d in dates]
+    assert keys == sorted(keys, reverse=True)
+
+
+def test_header_box_leads_to_the_search_page(demo_server, page):
+    page.goto(demo_server)
+    box = page.locator("header form[role=search] input[name=q]")
+    box.fill("dang uy")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/tim-kiem/\?q=dang\+uy$"))
+    wait_done(page)
+    assert count(page) > 0
