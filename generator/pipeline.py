@@ -8,29 +8,46 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Optional
 
+from . import feeds
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
 from .content.reader import ContentSet, Reader
+from .images import Photos
 from .site import Site
-from .views import bulletins, listings
+from .views import bulletins, listings, sitemap
+from .views import search as search_view
+from .views import calendar as calendar_views, documents as document_views, people as people_views, tracker
+from .documents import linker as document_linker
 from .views.base import Asset, Page
 
 # Every view that makes pages, and every producer of plain files (feeds, redirects...).
 PAGE_VIEWS: list[Callable[[Site], list[Page]]] = [
     listings.all_pages,
     bulletins.bulletin_pages,
+    search_view.search_page,
+    document_views.document_pages,
+    tracker.tracker_pages,
+    calendar_views.calendar_pages,
+    people_views.people_pages,
 ]
 ASSET_VIEWS: list[Callable[[Site, list[Page]], list[Asset]]] = [
     lambda site, pages: bulletins.redirects(site),
+    feeds.feed_assets,
+    sitemap.sitemap,
+    calendar_views.calendar_files,
 ]
 # Main navigation: each entry is (title, site path); the categories become the header's tabs.
 NAV_ITEMS: list[Callable[[Site], list[tuple[str, str]]]] = [
     listings.nav_items,
+    document_views.nav_items,
+    tracker.nav_items,
+    calendar_views.nav_items,
+    people_views.nav_items,
 ]
 # Extra Markdown tree processors (factories taking the Markdown instance), e.g. document links.
-BODY_PROCESSORS: list[Callable] = []
+BODY_PROCESSORS: list[Callable] = [document_linker]
 
 
 @dataclass
@@ -42,6 +59,7 @@ class Build:
     assets: list[Asset]
     nav: list[tuple[str, str]]
     timings: dict[str, float] = field(default_factory=dict)
+    photos: Optional[Photos] = None      # resized copies of the photos, to publish
 
 
 @contextmanager
@@ -57,9 +75,9 @@ def read(settings: Settings) -> ContentSet:
     return reader.read_or_raise()
 
 
-def render(settings: Settings, content: ContentSet) -> None:
+def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = None) -> None:
     """Markdown to HTML once per bulletin; every listing and feed reuses the result."""
-    renderer = Renderer(settings.base_path, BODY_PROCESSORS)
+    renderer = Renderer(settings.base_path, BODY_PROCESSORS + ([photos.processor] if photos else []))
     for b in content.bulletins:
         b.body_html = renderer.html(b.body)
         b.lead = b.meta.summary or first_paragraph(b.body_html)
@@ -69,8 +87,14 @@ def build(settings: Settings) -> Build:
     timings: dict[str, float] = {}
     with timed(timings, "read"):
         content = read(settings)
+    photos = Photos(settings.content_dir, base_path=settings.base_path)
     with timed(timings, "render"):
-        render(settings, content)
+        render(settings, content, photos)
+    with timed(timings, "images"):
+        for b in content.bulletins:
+            if b.meta.image:
+                photos.get(b.meta.image)
+        photos.make()
     with timed(timings, "collect"):
         site = Site.build(settings, content)
     with timed(timings, "views"):
@@ -78,4 +102,4 @@ def build(settings: Settings) -> Build:
     with timed(timings, "feeds"):
         assets = [asset for view in ASSET_VIEWS for asset in view(site, pages)]
     nav = [item for items in NAV_ITEMS for item in items(site)]
-    return Build(settings, content, site, pages, assets, nav, timings)
+    return Build(settings, content, site, pages, assets, nav, timings, photos)

@@ -21,10 +21,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import pipeline, vietnamese
+from . import feeds, pipeline, search, vietnamese, writer
 from .config import Settings
 from .content.errors import ContentError
-from .views.base import FeedLink, Page
+from .documents import url as document_url
+from .people import url as person_url
+from .views.base import Page
 
 log = logging.getLogger("mkdocs.plugins.bantin")
 
@@ -42,6 +44,8 @@ class BantinConfig(base.Config):
     drafts = c.Optional(c.Type(bool))              # default: shown in `serve` only
     future = c.Optional(c.Type(bool))              # default: shown in `serve` only
     swap = c.Type(bool, default=True)              # build into a temporary folder, then swap
+    jobs = c.Type(int, default=0)                  # processes that write pages; 0: one per core
+    search = c.Type(bool, default=True)            # index the site with Pagefind (needs `npm ci`)
 
 
 class BantinError(PluginError):
@@ -58,6 +62,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         self.final_site_dir: Optional[str] = None
         self.temp_dir: Optional[str] = None
         self.now: Optional[datetime] = None
+        self.pagefind: Optional[Path] = None
         self.failed = False
 
     # -- settings and content
@@ -88,11 +93,21 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         )
 
     def on_config(self, config):
+        settings = self.settings(config)
         try:
-            self.build = pipeline.build(self.settings(config))
+            feeds.check_settings(settings)
+            self.build = pipeline.build(settings)
         except ContentError as exc:
             self.failed = True
             raise BantinError(exc.report()) from None
+        except feeds.FeedError as exc:
+            self.failed = True
+            raise BantinError(str(exc)) from None
+        if self.config.search:
+            try:
+                self.pagefind = search.find_binary(Path(config.config_file_path or ".").resolve().parent)
+            except search.PagefindError as exc:
+                raise BantinError(str(exc)) from None
         self.pages = {page.src_uri: page for page in self.build.pages}
         config.nav = [{title: (f"{url}index.md" if url else "index.md")} for title, url in self.build.nav]
         if self.command != "serve" and self.config.swap:
@@ -110,10 +125,14 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             uri = file.src_uri
             if uri in SOURCE_NAMES or uri.startswith(SOURCE_PREFIXES) or uri in self.pages:
                 files.remove(file)
+        # MkDocs renders the pages of the navigation; the writer renders the rest (see writer.py).
+        nav_uris = {f"{url}index.md" if url else "index.md" for _, url in self.build.nav}
         for page in self.build.pages:
-            files.append(File.generated(config, page.src_uri, content=""))
-        for asset in self.build.assets:
-            files.append(File.generated(config, asset.path, content=asset.content))
+            if page.src_uri in nav_uris:
+                files.append(File.generated(config, page.src_uri, content=""))
+        for path, copy in self.build.photos.files() if self.build.photos else []:
+            files.append(File.generated(config, path, abs_src_path=str(copy)))   # resized photos, from the cache
+        self.files = files
         return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -130,8 +149,12 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         ours = self.pages.get(page.file.src_uri)
         context["bantin"] = self.build.site
         context["view"] = ours
-        context["feeds"] = site_feeds(self.build.site.settings) + (ours.feeds if ours else [])
+        context["feeds"] = feeds.site_feeds(self.build.site.settings) + (ours.feeds if ours else [])
         return context
+
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
 
     def on_env(self, env, *, config, files):
         env.filters.update(
@@ -140,13 +163,33 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             clock=vietnamese.clock,
             weekday=vietnamese.weekday,
             period=vietnamese.period,
+            document_url=document_url,
+            person_url=person_url,
         )
-        env.globals.update(status_labels=_status_labels(), kind_labels=_kind_labels())
+        env.globals.update(status_labels=_status_labels(), kind_labels=_kind_labels(),
+                           search_record=lambda b: search.record(self.build.site, b),
+                           photo=lambda src: self.build.photos.get(src) if self.build.photos else None)
+        self.env = env
         return env
+
+    def on_serve(self, server, *, config, builder):
+        """`serve` watches docs_dir; a content folder kept elsewhere must reload the preview too."""
+        content_dir = self.settings(config).content_dir.resolve()
+        if content_dir != Path(config.docs_dir).resolve():
+            server.watch(str(content_dir))
+        return server
 
     # -- the finished site
 
     def on_post_build(self, *, config):
+        with pipeline.timed(self.build.timings, "write"):
+            self.write_pages(config)
+        if self.pagefind:
+            with pipeline.timed(self.build.timings, "search"):
+                try:
+                    search.index(Path(config.site_dir), binary=self.pagefind)
+                except search.PagefindError as exc:
+                    raise BantinError(str(exc)) from None
         if self.final_site_dir:
             swap(config.site_dir, self.final_site_dir)
             config.site_dir, self.final_site_dir, self.temp_dir = self.final_site_dir, None, None
@@ -157,10 +200,31 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             log.error("Bantin: lỗi khi dựng trang; thư mục %s cũ vẫn giữ nguyên.", self.final_site_dir)
 
 
-def site_feeds(settings: Settings) -> list[FeedLink]:
-    name = settings.site_name
-    return [FeedLink(f"{name} (RSS)", "feed.xml", "application/rss+xml"),
-            FeedLink(f"{name} (Atom)", "atom.xml", "application/atom+xml")]
+    def write_pages(self, config) -> None:
+        """Every page outside the navigation, and every plain file, through the writer."""
+        in_mkdocs = {file.src_uri for file in self.files}
+        pages = [page for page in self.build.pages if page.src_uri not in in_mkdocs]
+        site_feeds = feeds.site_feeds(self.build.site.settings)
+        base = {"config": config, "nav": self.nav, "bantin": self.build.site}
+        out = writer.Writer(self.env, lambda depth: self.frame(config, depth), base, config.site_dir,
+                            self.build.site.settings.absolute)
+        out.write(pages, site_feeds, jobs=self.config.jobs)
+        writer.write_files(config.site_dir, self.build.assets)
+
+    def frame(self, config, depth: int) -> writer.Frame:
+        """The theme's page frame for pages `depth` folders down, rendered by MkDocs with placeholders."""
+        from mkdocs.commands.build import get_context
+        from mkdocs.structure.pages import Page as MkPage
+
+        uri = "/".join(["bantin-frame"] * depth) + "/index.md" if depth else "bantin-frame.md"
+        page = MkPage(None, File.generated(config, uri, content=""), config)
+        page.meta = {"title": writer.TOKENS["title"], "description": writer.TOKENS["description"],
+                     "hide": ["navigation", "toc"]}
+        page.content, page.toc = writer.TOKENS["content"], []
+        context = get_context(self.nav, self.files, config, page)
+        context.update(bantin=self.build.site, view=None, feeds=[], bantin_frame=True)
+        html = self.env.get_template("bantin/frame.html").render(context)
+        return writer.Frame.parse(html, page.canonical_url or "")
 
 
 def swap(built: str, final: str) -> None:

@@ -1,6 +1,7 @@
 """Vietnamese text: slugs, accent folding and the date formats readers expect."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 
@@ -25,13 +26,18 @@ def fold(text: str) -> str:
     return stripped.lower()
 
 
+_HONORIFIC = re.compile(r"^(?:(?:đ\s*/\s*c|đ\.\s*c|đc|đồng chí|ông|bà)\b[.:]?\s*)+", re.I)
+
+
+def person_name(name: str) -> str:
+    """A name as written, without 'Đ/c', 'Đồng chí', 'Ông', 'Bà' and stray spaces: 'Đ/c.  Nguyễn Văn A' -> 'Nguyễn Văn A'."""
+    text = " ".join(nfc(name).split())
+    return _HONORIFIC.sub("", text) or text
+
+
 def person_key(name: str) -> str:
     """One person written two ways ('Đ/c  Nguyễn Văn A', NFD) gets one key."""
-    text = " ".join(nfc(name).split())
-    for prefix in ("đ/c ", "đồng chí ", "đc ", "ông ", "bà "):
-        if text.lower().startswith(prefix):
-            text = text[len(prefix):]
-    return slugify(text)
+    return slugify(person_name(name))
 
 
 def day(value: date | datetime) -> str:

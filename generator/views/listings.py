@@ -5,10 +5,11 @@ from typing import Iterator, Sequence
 
 from ..site import Site
 from ..vietnamese import month_name
-from .base import Page, paginate
+from .base import FeedLink, Page, paginate
 
 CATEGORY, UNIT, TOPIC, ARCHIVE = "chuyen-muc", "don-vi", "chu-de", "luu-tru"
 HOME_BLOCK = 4
+RSS, ATOM = "application/rss+xml", "application/atom+xml"
 
 
 def category_url(key: str) -> str:
@@ -41,6 +42,11 @@ def scopes(site: Site) -> Iterator[tuple[str, str, str, Sequence]]:
         yield "topic", key, topic_url(key), items
 
 
+def feed_links(title: str, url: str) -> list[FeedLink]:
+    """A scope's RSS and Atom pair, in the scope's folder ('' for the whole portal)."""
+    return [FeedLink(f"{title} (RSS)", f"{url}feed.xml", RSS), FeedLink(f"{title} (Atom)", f"{url}atom.xml", ATOM)]
+
+
 def scope_title(site: Site, kind: str, key: str) -> str:
     if kind == "category":
         return f"Chuyên mục {site.category(key).name}"
@@ -51,11 +57,13 @@ def scope_title(site: Site, kind: str, key: str) -> str:
 
 def listing(site: Site, url: str, title: str, items: Sequence, **context) -> list[Page]:
     pages = []
+    scope = context.get("scope")
+    feeds = feed_links(scope_title(site, *scope), url) if scope else []
     for pager in paginate(items, url, site.settings.per_page):
         page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
         pages.append(Page(pager.url(pager.number), "bantin/listing.html", page_title,
                           {"heading": title, "pager": pager, "bulletins": pager.items, **context},
-                          description=context.get("intro") or title))
+                          description=context.get("intro") or title, feeds=feeds))
     return pages
 
 

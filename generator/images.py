@@ -1,0 +1,241 @@
+"""Photos for small screens: resized copies made at build time and kept between builds.
+
+A ward's editor uploads a 4000-pixel photo from a phone; a reader on a cheap
+phone needs 640 pixels of it.  Each photo that a bulletin shows (its cover, and
+images under the site in its body) gets copies at a few widths, made once with
+Pillow and cached under `.cache/images/` by the hash of the source and the
+width, so a rebuild only hashes.  Every <img> then carries the photo's size
+(no layout shift), `srcset`/`sizes` (the browser picks the copy) and lazy
+loading.  The copies have no EXIF: a phone's GPS position does not travel on.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+from urllib.parse import unquote
+
+from markdown.treeprocessors import Treeprocessor
+from PIL import Image, ImageOps
+
+log = logging.getLogger("mkdocs.plugins.bantin")
+
+WIDTHS = (320, 640, 960)
+# Originals up to this width are offered to wide screens as they are; wider ones are not.
+MAX_ORIGINAL = 1600
+RASTER = {".jpg", ".jpeg", ".png", ".webp"}
+QUALITY = 78
+VERSION = "1"   # bump when the way copies are made changes: old cache entries are then unused
+# The rendered width of a photo in a bulletin's body (see .bt-article in bantin.css).
+BODY_SIZES = "(min-width: 60em) 44rem, calc(100vw - 2rem)"
+_ROTATED = {5, 6, 7, 8}   # EXIF orientations that swap width and height
+
+
+@dataclass(frozen=True)
+class Copy:
+    width: int
+    height: int
+    path: str            # site path, e.g. 'media/2023/a-640w.jpg'
+    file: Path           # the cached file
+
+
+@dataclass
+class Photo:
+    """One source photo: its displayed size and its copies, smallest first."""
+
+    path: str            # site path of the original, e.g. 'media/2023/a.jpg'
+    source: Path
+    width: int
+    height: int
+    format: str          # 'JPEG', 'PNG' or 'WEBP': what the copies are written as
+    copies: list[Copy] = field(default_factory=list)
+
+    @property
+    def candidates(self) -> list[tuple[str, int]]:
+        """(site path, width) the browser may choose from."""
+        out = [(c.path, c.width) for c in self.copies]
+        if not self.copies or self.width <= MAX_ORIGINAL:
+            out.append((self.path, self.width))
+        return out
+
+    @property
+    def fallback(self) -> str:
+        """`src` for browsers without srcset: the largest copy, or the original if it is small."""
+        return self.copies[-1].path if self.copies else self.path
+
+
+def _copy_suffix(fmt: str) -> str:
+    return {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}[fmt]
+
+
+class Photos:
+    """The photos of one build, keyed by site path; `files()` lists the copies to publish."""
+
+    def __init__(self, content_dir: Path, cache_dir: Optional[Path] = None, base_path: str = "/",
+                 widths: tuple[int, ...] = WIDTHS):
+        self.content_dir = Path(content_dir)
+        self.cache_dir = Path(cache_dir) if cache_dir else self.content_dir.parent / ".cache" / "images"
+        self.base_path = base_path
+        self.widths = widths
+        self.photos: dict[str, Optional[Photo]] = {}
+        self.made = 0        # copies made by this build (the rest came from the cache)
+        self._hashes: dict[str, list] = {}
+        self._hashes_changed = False
+        self._made = False   # after make(), a photo seen for the first time is shown as it is
+
+    # -- what a page refers to
+
+    def site_path(self, src: str) -> Optional[str]:
+        """'/media/a.jpg' or '<base>media/a.jpg' -> 'media/a.jpg'; None for another host or a data: URL."""
+        if not src or "://" in src or src.startswith(("//", "data:")):
+            return None
+        src = unquote(src.split("#", 1)[0].split("?", 1)[0])
+        if src.startswith(self.base_path):
+            return src[len(self.base_path):]
+        return src.lstrip("/") if src.startswith("/") else None
+
+    def get(self, src: str) -> Optional[Photo]:
+        """The photo at a site path (as an editor writes it), measured on first use; None if not ours."""
+        path = self.site_path(src)
+        if path is None:
+            return None
+        if path not in self.photos:
+            self.photos[path] = self._measure(path)
+        return self.photos[path]
+
+    def _measure(self, path: str) -> Optional[Photo]:
+        source = self.content_dir / path
+        if source.suffix.lower() not in RASTER or not source.is_file():
+            return None
+        try:
+            with Image.open(source) as im:
+                width, height = im.size
+                if im.getexif().get(0x0112) in _ROTATED:
+                    width, height = height, width
+                fmt = _target_format(im)
+        except (OSError, ValueError) as exc:
+            log.warning("Bantin: không đọc được ảnh %s (%s)", path, exc)
+            return None
+        photo = Photo(path, source, width, height, fmt)
+        stem, _ = os.path.splitext(path)
+        for w in self.widths:
+            if w < width and not self._made:
+                h = max(1, round(height * w / width))
+                photo.copies.append(Copy(w, h, f"{stem}-{w}w{_copy_suffix(fmt)}", Path()))
+        return photo
+
+    def url(self, path: str) -> str:
+        return self.base_path + path
+
+    def attributes(self, src: str, sizes: str, lazy: bool = True) -> dict[str, str]:
+        """<img> attributes for a photo: src, srcset, sizes, width, height, loading, decoding."""
+        attrs = {"src": src}
+        if lazy:
+            attrs["loading"] = "lazy"
+        photo = self.get(src)
+        if photo is None:     # not a photo of this site: shown as it is
+            return attrs
+        attrs.update(src=self.url(photo.fallback), width=str(photo.width), height=str(photo.height),
+                     decoding="async")
+        if len(photo.candidates) > 1:
+            attrs["srcset"] = ", ".join(f"{self.url(p)} {w}w" for p, w in photo.candidates)
+            attrs["sizes"] = sizes
+        return attrs
+
+    # -- making the copies
+
+    def make(self) -> None:
+        """Resized copies of every photo used so far, from the cache when the source is unchanged."""
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self._load_hashes()
+        for photo in self.photos.values():
+            if photo is None or not photo.copies:
+                continue
+            digest = self._hash(photo)
+            made = []
+            for c in photo.copies:
+                cached = self.cache_dir / f"{digest}-{VERSION}-{c.width}{_copy_suffix(photo.format)}"
+                if not cached.is_file():
+                    self._resize(photo, c.width, cached)
+                    self.made += 1
+                made.append(Copy(c.width, c.height, c.path, cached))
+            photo.copies = made
+        self._save_hashes()
+        self._made = True
+
+    def files(self) -> list[tuple[str, Path]]:
+        """(site path, file) of every copy, for the build to publish."""
+        return [(c.path, c.file) for p in self.photos.values() if p for c in p.copies if c.file.is_file()]
+
+    def _resize(self, photo: Photo, width: int, dest: Path) -> None:
+        with Image.open(photo.source) as im:
+            im = ImageOps.exif_transpose(im)
+            if photo.format == "JPEG" and im.mode != "RGB":
+                im = im.convert("RGB")
+            height = max(1, round(im.height * width / im.width))
+            im = im.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            tmp = dest.with_name(dest.name + f".{os.getpid()}.tmp")
+            options = {"JPEG": dict(quality=QUALITY, optimize=True, progressive=True),
+                       "WEBP": dict(quality=QUALITY, method=4),
+                       "PNG": dict(optimize=True)}[photo.format]
+            im.save(tmp, photo.format, **options)
+        os.replace(tmp, dest)   # another build reading the cache never sees half a file
+
+    # -- source hashes, remembered by size and modification time so that a rebuild reads nothing
+
+    def _index(self) -> Path:
+        return self.cache_dir / "index.json"
+
+    def _load_hashes(self) -> None:
+        try:
+            self._hashes = json.loads(self._index().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._hashes = {}
+
+    def _save_hashes(self) -> None:
+        if not self._hashes_changed:
+            return
+        tmp = self._index().with_name(f"index.json.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self._hashes, indent=0, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self._index())
+
+    def _hash(self, photo: Photo) -> str:
+        st = photo.source.stat()
+        key = str(photo.source.resolve())
+        known = self._hashes.get(key)
+        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            return known[2]
+        digest = hashlib.sha256(photo.source.read_bytes()).hexdigest()[:24]
+        self._hashes[key] = [st.st_size, st.st_mtime_ns, digest]
+        self._hashes_changed = True
+        return digest
+
+    # -- bulletin bodies
+
+    def processor(self, md) -> Treeprocessor:
+        """A Markdown tree processor giving body photos their size, copies and lazy loading."""
+        return _BodyImages(md, self)
+
+
+def _target_format(im: Image.Image) -> str:
+    """JPEG for photos; PNG keeps transparency; WebP stays WebP."""
+    if im.format == "WEBP":
+        return "WEBP"
+    has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+    return "PNG" if has_alpha else "JPEG"
+
+
+class _BodyImages(Treeprocessor):
+    def __init__(self, md, photos: Photos):
+        super().__init__(md)
+        self.photos = photos
+
+    def run(self, root: etree.Element) -> None:
+        for img in root.iter("img"):
+            for name, value in self.photos.attributes(img.get("src", ""), BODY_SIZES).items():
+                img.set(name, value)
