@@ -169,6 +169,8 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         env.globals.update(status_labels=_status_labels(), kind_labels=_kind_labels(),
                            search_record=lambda b: search.record(self.build.site, b),
                            photo=lambda src: self.build.photos.get(src) if self.build.photos else None)
+        # MkDocs' environment does not escape; Bantin's templates print editors' text, so they do.
+        env.autoescape = ours_escape
         self.env = env
         return env
 
@@ -225,6 +227,11 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         context.update(bantin=self.build.site, view=None, feeds=[], bantin_frame=True)
         html = self.env.get_template("bantin/frame.html").render(context)
         return writer.Frame.parse(html, page.canonical_url or "")
+
+
+def ours_escape(name: Optional[str]) -> bool:
+    """Autoescape Bantin's own templates; the theme's own partials are left as they were written."""
+    return bool(name) and (name.startswith("bantin/") or name in ("main.html", "404.html"))
 
 
 def swap(built: str, final: str) -> None:

@@ -170,3 +170,21 @@ def test_bad_bulletin_stops_the_build_and_keeps_the_old_site(tmp_path):
     assert "content/bulletins/2024/loi.md:4: category:" in result.stderr
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
     assert not list(project.glob("site.tmp-*")), "the temporary build folder was left behind"
+
+
+def test_editors_text_is_escaped_everywhere(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project / "content/bulletins/2024/dau-nho-hon.md").write_text(
+        "---\ntitle: 'Thu & chi: 5 < 7 <script>alert(1)</script>'\nslug: thu-chi\ndate: 2024-03-03 09:00\n"
+        "category: chinh-quyen\nunit: phuong-gia-thuy\nauthor: 'Lan <b>Anh</b>'\n"
+        "meeting:\n  location: 'Phòng <i>1</i>'\n---\nNội dung.\n", encoding="utf-8")
+    bantin("build", "-q", cwd=project)
+    site = project / "site"
+    page = (site / "2024/03/thu-chi/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "<b>Anh</b>" not in page and "<i>1</i>" not in page
+    assert "Thu &amp; chi: 5 &lt; 7 &lt;script&gt;" in page
+    tree = lhtml.fromstring(page.encode("utf-8"))
+    assert tree.findtext(".//title").startswith("Thu & chi: 5 < 7 <script>")
+    assert text(tree, "h1.bt-title") == "Thu & chi: 5 < 7 <script>alert(1)</script>"
+    listing = (site / "chuyen-muc/chinh-quyen/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in listing and "Thu &amp; chi" in listing

@@ -54,8 +54,9 @@ def json_ld(site: Site, b: Bulletin) -> str:
         if meeting.end:
             event["endDate"] = meeting.end.isoformat()
         graph.append(event)
-    # '</' must not close the <script> element the data sits in.
-    return json.dumps(graph if len(graph) > 1 else article, ensure_ascii=False, indent=None).replace("</", "<\\/")
+    # The data sits in a <script> element: no '<', '>' or '&' may reach the HTML parser as such.
+    data = json.dumps(graph if len(graph) > 1 else article, ensure_ascii=False, indent=None)
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def bulletin_page(site: Site, b: Bulletin) -> Page:
