@@ -1,0 +1,487 @@
+"""The build benchmark: Bantin at several sizes, Material's blog plugin beside it.
+
+    python bench/run.py [--sizes 1000,10000,20000] [--blog-sizes 1000,2000] [--out bench/out]
+
+Each build runs in a fresh process on a corpus from bench/corpus.py, with a
+clean output folder.  Measured from outside: wall time, peak memory of the
+whole process tree (sampled RSS, and the kernel's own maximum), size of site/.
+Measured inside (bench/probe.py): Bantin's stage timings and MkDocs' per-page
+work.  The table goes to stdout and into bench/README.md between markers,
+with the command that made it.  Targets are checked here, never in tests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+import corpus  # noqa: E402
+
+README = BENCH / "README.md"
+START_MARK, END_MARK = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+MiB = 1024 * 1024
+
+# The issue's targets; each is (label, check on the results, limit text).
+TARGET_BUILD_S, TARGET_SEARCH_S, TARGET_GROWTH, TARGET_PEAK_MIB = 30.0, 30.0, 2.2, 1024
+TARGET_BLOG_RATIO, TARGET_SERVE_S = 10.0, 2.0
+
+
+@dataclass
+class Result:
+    tool: str                     # 'bantin' or 'blog'
+    n: int
+    ok: bool = False
+    wall: float = 0.0
+    peak_tree: int = 0            # bytes, sampled sum of PSS over the process tree
+    peak_rss_sum: int = 0         # bytes, sampled sum of RSS (counts pages shared by forked workers again)
+    at_peak: list = field(default_factory=list)
+    peak_single: int = 0          # bytes, the kernel's maximum RSS of any one process in it
+    cpu: float = 0.0              # user + system seconds of the process and its children
+    load: float = 0.0             # 1-minute load average when the build started (others' work on the machine)
+    site_bytes: int = 0
+    site_files: int = 0
+    probe: dict = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def peak(self) -> int:
+        return max(self.peak_tree, self.peak_single)
+
+    def stage(self, name: str) -> Optional[float]:
+        return self.probe.get("pipeline", {}).get(name)
+
+    @property
+    def search(self) -> Optional[float]:
+        return self.stage("search")
+
+    @property
+    def pages_html(self) -> float:
+        """Theme rendering and writing of every page: the writer's, and MkDocs' own per-page work."""
+        mk = sum(s for _, s in self.probe.get("build_page", {}).values())
+        mk += sum(s for _, s in self.probe.get("populate", {}).values())
+        return (self.stage("write") or 0.0) + mk
+
+    @property
+    def wall_without_search(self) -> float:
+        return self.wall - (self.search or 0.0)
+
+
+# ----------------------------------------------------------------- running one build
+
+class TreeSampler(threading.Thread):
+    """Peak memory of a process and all its descendants, sampled every few milliseconds.
+
+    RSS counts a page shared by forked workers once per worker; PSS divides it
+    between them, so the sum of PSS is what the tree really holds.  RSS is cheap
+    and sampled every time, PSS (smaps_rollup) every tenth time.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.02):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_rss = self.peak_pss = 0
+        self.at_peak: list[tuple[str, int]] = []   # (process name, PSS) when the PSS sum peaked
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        import psutil  # only the benchmark needs it: pip install -e '.[bench]'
+
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.NoSuchProcess:
+            return
+        tick = 0
+        while not self.stopped.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                break
+            rss, pss, parts = 0, 0, []
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                    if tick % 10 == 0:
+                        value = p.memory_full_info().pss
+                        pss += value
+                        parts.append((p.name(), value))
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    pass
+            self.peak_rss = max(self.peak_rss, rss)
+            if pss > self.peak_pss:
+                self.peak_pss, self.at_peak = pss, sorted(parts, key=lambda x: -x[1])
+            tick += 1
+            self.stopped.wait(self.interval)
+
+
+def site_size(path: Path) -> tuple[int, int]:
+    total = files = 0
+    for dirpath, _, names in os.walk(path):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+                files += 1
+            except OSError:
+                pass
+    return total, files
+
+
+_children: set[int] = set()   # process groups of running builds, stopped with this command
+
+
+def _stop_children(signum, frame) -> None:
+    for pgid in list(_children):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    raise SystemExit(128 + signum)
+
+
+def run_build(tool: str, n: int, project: Path, site: Path, work: Path, env: dict, timeout: float,
+              probe_args: tuple = (), tag: str = "") -> Result:
+    """One build in a fresh process, from a clean output folder."""
+    result = Result(tool, n)
+    if site.exists():
+        shutil.rmtree(site)
+    timings = work / f"timings-{tool}-{n}{tag}.json"
+    timings.unlink(missing_ok=True)
+    log = work / f"log-{tool}-{n}{tag}.txt"
+    command = "bantin" if tool == "bantin" else "mkdocs"
+    argv = [sys.executable, str(BENCH / "probe.py"), str(timings), *probe_args, "--",
+            command, "build", "-q", "-d", str(site)]
+    with open(log, "w") as out:
+        result.load = os.getloadavg()[0]
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        _children.add(proc.pid)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        result.wall = time.perf_counter() - start
+        timer.cancel()
+        _children.discard(proc.pid)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        sampler.stopped.set()
+        sampler.join()
+    result.peak_tree, result.peak_rss_sum, result.at_peak = sampler.peak_pss, sampler.peak_rss, sampler.at_peak
+    result.peak_single = usage.ru_maxrss * 1024
+    result.cpu = usage.ru_utime + usage.ru_stime
+    result.ok = proc.returncode == 0
+    if not result.ok:
+        tail = log.read_text(errors="replace").strip().splitlines()[-15:]
+        result.error = f"exit {proc.returncode}" + (" (timeout)" if result.wall >= timeout else "") + ": " + " | ".join(tail)
+    if timings.exists():
+        result.probe = json.loads(timings.read_text())
+    if site.exists():
+        result.site_bytes, result.site_files = site_size(site)
+    return result
+
+
+# ----------------------------------------------------------------- serve: one edited bulletin
+
+def _get(url: str) -> Optional[str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.read().decode("utf-8", "replace")
+    except Exception:
+        return None
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_serve(project: Path, work: Path, env: dict, edits: int = 3, timeout: float = 900) -> dict:
+    """Start `bantin serve`, edit one bulletin, time until the served page shows the edit."""
+    import yaml
+
+    files = sorted((project / "content" / "bulletins").rglob("*.md"))
+    target = files[len(files) // 2]
+    original = target.read_bytes()
+    head = yaml.safe_load(original.decode("utf-8").split("\n---\n", 1)[0][4:])
+    year, month = head["date"][:4], head["date"][5:7]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/{year}/{month}/{head['slug']}/"
+    log = open(work / "log-serve.txt", "w")
+    argv = [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(argv, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    _children.add(proc.pid)
+    out: dict = {"n": len(files), "url": url, "edits": []}
+    try:
+        start = time.perf_counter()
+        while _get(url) is None:
+            if proc.poll() is not None or time.perf_counter() - start > timeout:
+                out["error"] = "serve did not come up"
+                return out
+            time.sleep(0.2)
+        out["startup"] = time.perf_counter() - start
+        time.sleep(1.0)
+        for i in range(edits):
+            marker = f"Dòng kiểm tra số {i + 1} lúc {time.time_ns()}"
+            text = original.decode("utf-8").rstrip("\n") + f"\n\n{marker}\n"
+            t0 = time.perf_counter()
+            target.write_text(text, encoding="utf-8")
+            while True:
+                page = _get(url)
+                if page and marker in page:
+                    out["edits"].append(time.perf_counter() - t0)
+                    break
+                if time.perf_counter() - t0 > timeout or proc.poll() is not None:
+                    out["error"] = "edit never showed"
+                    return out
+                time.sleep(0.05)
+            if out["edits"][-1] > 15 * TARGET_SERVE_S:
+                break   # a full rebuild per edit: more edits would only repeat it
+            time.sleep(1.0)
+    finally:
+        target.write_bytes(original)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        _children.discard(proc.pid)
+        log.close()
+    return out
+
+
+# ----------------------------------------------------------------- the report
+
+def _s(value: Optional[float]) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def memory_note(r: Result) -> str:
+    parts: dict[str, int] = {}
+    for name, value in r.at_peak:
+        parts[name] = parts.get(name, 0) + value
+    top = ", ".join(f"{name} {value / MiB:,.0f}" for name, value in sorted(parts.items(), key=lambda x: -x[1])[:3])
+    return (f"peak {r.peak / MiB:,.0f} MiB (PSS of the tree {r.peak_tree / MiB:,.0f}: {top or '–'}; "
+            f"largest single process {r.peak_single / MiB:,.0f}; RSS summed {r.peak_rss_sum / MiB:,.0f})")
+
+
+def bantin_table(results: list[Result]) -> list[str]:
+    rows = ["| N | wall s | without search s | CPU s | load | peak MiB | site MiB (files) | read+validate | Markdown | "
+            "collect+views | feeds | pages HTML | search | other | ms/bulletin |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        if not r.ok:
+            rows.append(f"| {r.n:,} | failed: {r.error[:200]} |" + " |" * 13)
+            continue
+        known = [r.stage("read"), r.stage("render"), (r.stage("collect") or 0) + (r.stage("views") or 0),
+                 r.stage("feeds"), r.pages_html, r.search]
+        other = r.wall - sum(x for x in known if x)
+        rows.append(
+            f"| {r.n:,} | {r.wall:.1f} | {r.wall_without_search:.1f} | {r.cpu:.1f} | {r.load:.1f} | {r.peak / MiB:,.0f} | "
+            f"{r.site_bytes / MiB:,.0f} ({r.site_files:,}) | {_s(known[0])} | {_s(known[1])} | {_s(known[2])} | "
+            f"{_s(known[3])} | {_s(known[4])} | {_s(known[5])} | {other:.1f} | {1000 * r.wall / r.n:.2f} |")
+    return rows
+
+
+def blog_table(results: list[Result], bantin: dict[int, Result]) -> list[str]:
+    rows = ["| N | blog wall s | blog CPU s | load | blog peak MiB | blog site MiB (files) | Bantin wall s | "
+            "blog ÷ Bantin (wall) | (CPU) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        b = bantin.get(r.n)
+        if not r.ok:
+            rows.append(f"| {r.n:,} | failed: {r.error[:200]} | | | | | | | |")
+            continue
+        ratio = f"{r.wall / b.wall:.1f}×" if b and b.ok else "–"
+        cpu_ratio = f"{r.cpu / b.cpu:.1f}×" if b and b.ok and b.cpu else "–"
+        rows.append(f"| {r.n:,} | {r.wall:.1f} | {r.cpu:.1f} | {r.load:.1f} | {r.peak / MiB:,.0f} | "
+                    f"{r.site_bytes / MiB:,.0f} ({r.site_files:,}) | {f'{b.wall:.1f}' if b and b.ok else '–'} | "
+                    f"{ratio} | {cpu_ratio} |")
+    return rows
+
+
+def targets(bantin: dict[int, Result], blog: dict[int, Result], serve: Optional[dict]) -> list[str]:
+    def verdict(value, ok):
+        return ("–", "not measured") if value is None else (value, "met" if ok else "**missed**")
+
+    b10, b20 = bantin.get(10000), bantin.get(20000)
+    b10 = b10 if b10 and b10.ok else None
+    b20 = b20 if b20 and b20.ok else None
+    rows = ["| target | limit | measured | |", "|---|---:|---:|---|"]
+    v = b10.wall_without_search if b10 else None
+    rows.append("| 10,000: full build without the search index | ≤ 30 s | %s | %s |" % verdict(
+        v and f"{v:.1f} s", v is not None and v <= TARGET_BUILD_S))
+    v = b10.search if b10 else None
+    rows.append("| 10,000: search index | ≤ 30 s more | %s | %s |" % verdict(
+        v and f"{v:.1f} s", v is not None and v <= TARGET_SEARCH_S))
+    v = (b20.wall / b10.wall) if b10 and b20 else None
+    rows.append("| growth: time at 20,000 ÷ time at 10,000 | ≤ 2.2 | %s | %s |" % verdict(
+        v and f"{v:.2f}", v is not None and v <= TARGET_GROWTH))
+    v = b10.peak / MiB if b10 else None
+    rows.append("| 10,000: peak memory | ≤ 1,024 MiB | %s | %s |" % verdict(
+        v and f"{v:,.0f} MiB", v is not None and v <= TARGET_PEAK_MIB))
+    bl, ba = blog.get(2000), bantin.get(2000)
+    v = bl.wall / ba.wall if bl and ba and bl.ok and ba.ok else None
+    rows.append("| 2,000: Material's blog plugin ÷ Bantin | ≥ 10× | %s | %s |" % verdict(
+        v and f"{v:.1f}×", v is not None and v >= TARGET_BLOG_RATIO))
+    v = max(serve["edits"]) if serve and serve.get("edits") else None
+    rows.append("| `bantin serve` at %s: edited bulletin shown | ≤ 2 s | %s | %s |" % (
+        f"{serve['n']:,}" if serve else "10,000", *verdict(v and f"{v:.1f} s", v is not None and v <= TARGET_SERVE_S)))
+    return rows
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def revision(root: Path) -> str:
+    if not (root / ".git").exists():
+        return f"{revision(ROOT)}: a copy of its code in {root}"
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True).stdout.strip()
+        return rev + (" with uncommitted changes" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def report(args, bantin: dict[int, Result], blog: dict[int, Result], serve: Optional[dict], extra: list[str]) -> str:
+    lines = [f"Command: `{args.command_line}`", "",
+             f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}; "
+             f"Bantin at {args.label or revision(args.root)}; corpus seed {args.seed}.", ""]
+    if bantin:
+        lines += ["### Bantin", ""] + bantin_table(list(bantin.values())) + [""]
+        lines += [f"Memory at {r.n:,}: {memory_note(r)}." for r in bantin.values() if r.ok] + [""]
+    if blog:
+        lines += ["### Material's blog plugin, same corpus, same run", ""] + blog_table(list(blog.values()), bantin) + [""]
+    if serve:
+        edits = ", ".join(f"{e:.2f} s" for e in serve.get("edits", []))
+        lines += ["### `bantin serve`", "",
+                  f"{serve['n']:,} bulletins: first page served after {_s(serve.get('startup'))} s; "
+                  f"one bulletin edited {len(serve.get('edits', []))} times, its page showed the edit after: "
+                  f"{edits or '–'}" + (f" ({serve['error']})" if serve.get("error") else "") + ".", ""]
+    lines += ["### Targets", ""] + targets(bantin, blog, serve) + [""]
+    lines += extra
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_readme(text: str) -> None:
+    current = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmark\n\n{START_MARK}\n{END_MARK}\n"
+    if START_MARK not in current:
+        current = current.rstrip() + f"\n\n## Latest results\n\n{START_MARK}\n{END_MARK}\n"
+    before, rest = current.split(START_MARK, 1)
+    after = rest.split(END_MARK, 1)[1] if END_MARK in rest else "\n"
+    README.write_text(f"{before}{START_MARK}\n{text}{END_MARK}{after}", encoding="utf-8")
+
+
+# ----------------------------------------------------------------- main
+
+def sizes(text: str) -> list[int]:
+    return [int(x) for x in re.split(r"[,\s]+", text.strip()) if x]
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=sizes, default=[1000, 10000, 20000], help="Bantin sizes (default 1000,10000,20000)")
+    ap.add_argument("--blog-sizes", type=sizes, default=[1000, 2000], help="Material blog sizes (default 1000,2000)")
+    ap.add_argument("--serve-size", type=int, default=None,
+                    help="corpus size for the `bantin serve` edit test (default 10000 when built, 0: skip)")
+    ap.add_argument("--out", type=Path, default=BENCH / "out", help="corpora, sites, logs (default bench/out)")
+    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--root", type=Path, default=ROOT,
+                    help="the Bantin checkout to measure: its generator/, mkdocs.yml and theme_overrides/")
+    ap.add_argument("--label", default="", help="what --root holds, for the report (e.g. the commit it was copied from)")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds before one build is stopped")
+    ap.add_argument("--keep-sites", action="store_true", help="keep every built site (they are large)")
+    ap.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
+    args = ap.parse_args(argv)
+    args.command_line = "python bench/run.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    args.root = args.root.resolve()
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, _stop_children)
+    (out / "run.pid").write_text(str(os.getpid()))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(args.root), os.environ.get("PYTHONPATH")])),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    bantin_sizes = sorted(set(args.sizes) | set(args.blog_sizes))
+    serve_size = args.serve_size if args.serve_size is not None else (10000 if 10000 in bantin_sizes else 0)
+    bantin: dict[int, Result] = {}
+    blog: dict[int, Result] = {}
+    extra: list[str] = []
+    for n in bantin_sizes:
+        layouts = ("bantin", "blog") if n in args.blog_sizes else ("bantin",)
+        t = time.perf_counter()
+        base = corpus.generate(n, out / f"corpus-{n}", seed=args.seed, layouts=layouts,
+                               config=args.root / "mkdocs.yml", theme=args.root / "theme_overrides")
+        print(f"corpus {n:,}: ready in {time.perf_counter() - t:.1f} s", flush=True)
+        site = out / f"site-bantin-{n}"
+        r = bantin[n] = run_build("bantin", n, base / "bantin", site, out, env, args.timeout)
+        print(f"bantin {n:,}: {'ok' if r.ok else r.error} {r.wall:.1f} s, CPU {r.cpu:.1f} s, {memory_note(r)}, "
+              f"stages {json.dumps({k: round(v, 2) for k, v in r.probe.get('pipeline', {}).items()})}", flush=True)
+        if n == 10000 and r.ok:
+            extra += search_weight(site, env)
+        if not args.keep_sites and site.exists():
+            shutil.rmtree(site)
+        if n in args.blog_sizes:
+            site = out / f"site-blog-{n}"
+            r = blog[n] = run_build("blog", n, base / "blog", site, out, env, args.timeout)
+            print(f"blog {n:,}: {'ok' if r.ok else r.error} {r.wall:.1f} s, CPU {r.cpu:.1f} s, {memory_note(r)}", flush=True)
+            if not args.keep_sites and site.exists():
+                shutil.rmtree(site)
+    serve = None
+    if serve_size:
+        base = corpus.generate(serve_size, out / f"corpus-{serve_size}", seed=args.seed, layouts=("bantin",),
+                               config=args.root / "mkdocs.yml", theme=args.root / "theme_overrides")
+        serve = measure_serve(base / "bantin", out, env)
+        print(f"serve {serve_size:,}: {json.dumps(serve)}", flush=True)
+    text = report(args, bantin, blog, serve, extra)
+    print()
+    print(text)
+    if not args.no_readme:
+        write_readme(text)
+
+
+def search_weight(site: Path, env: dict) -> list[str]:
+    """bench/search_weight.py on the 10,000 site, when it exists: its output goes into the report."""
+    script = BENCH / "search_weight.py"
+    if not script.exists():
+        return []
+    title = "### Search weight at 10,000 (bench/search_weight.py)"
+    if not (site / "pagefind").is_dir():
+        return [title, "", "Not measured: this build has no search index.", ""]
+    proc = subprocess.run([sys.executable, str(script), str(site)], env=env, capture_output=True, text=True, timeout=1800)
+    body = proc.stdout.strip()
+    if proc.returncode:
+        body += f"\n\n(exit {proc.returncode}: {proc.stderr.strip()[-500:]})"
+    return [title, "", "```", body.strip(), "```", ""]
+
+if __name__ == "__main__":
+    main()

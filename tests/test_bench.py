@@ -1,0 +1,121 @@
+"""The benchmark's corpus and report: the figures in bench/README.md are only as good as these."""
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, bantin
+
+sys.path.insert(0, str(ROOT / "bench"))
+import corpus  # noqa: E402
+import run as bench_run  # noqa: E402
+
+N = 40
+
+
+def tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        h.update(path.relative_to(folder).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> Path:
+    return corpus.generate(N, tmp_path_factory.mktemp("corpus"))
+
+
+def front_matter(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    head, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(head), body
+
+
+def test_same_seed_same_bytes_other_seed_other_words(small_corpus, tmp_path):
+    again = corpus.generate(N, tmp_path / "again")
+    other = corpus.generate(N, tmp_path / "other", seed=7, layouts=("bantin",))
+    for layout in ("bantin", "blog"):
+        assert tree_digest(small_corpus / layout) == tree_digest(again / layout)
+    assert tree_digest(small_corpus / "bantin" / "content") != tree_digest(other / "bantin" / "content")
+
+
+def test_corpus_is_valid_bantin_content(small_corpus):
+    result = bantin("check", "--format", "json", cwd=small_corpus / "bantin", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"severity": "error"' not in result.stdout
+
+
+def test_bulletins_have_the_mix_the_issue_describes(small_corpus):
+    files = sorted((small_corpus / "bantin" / "content" / "bulletins").rglob("*.md"))
+    assert len(files) == N
+    kinds, units, years = set(), set(), set()
+    for path in files:
+        meta, body = front_matter(path)
+        kinds.add("meeting" if "meeting" in meta else "opinion" if "opinion" in meta else "news")
+        units.add(meta["unit"])
+        years.add(path.parent.name)
+        figures = re.findall(r'!\[[^\]]*\]\(/media/[^ )]+ "[^"]+"\)', body)
+        cover = bool(meta.get("image") and meta.get("caption"))
+        assert cover + len(figures) == 1, f"{path.name}: one captioned photo, as cover or figure"
+        words = len(re.sub(r"!\[[^\]]*\]\([^)]*\)", "", body).split())
+        assert 600 <= words <= 900, f"{path.name}: {words} words"
+    assert kinds == {"meeting", "opinion", "news"}
+    assert len(units) > 10 and len(years) > 5
+    assert len(yaml.safe_load((small_corpus / "bantin/content/units.yml").read_text(encoding="utf-8"))) == 40
+    assert len(yaml.safe_load((small_corpus / "bantin/content/categories.yml").read_text(encoding="utf-8"))) == 8
+
+
+def test_blog_layout_has_the_same_posts_as_material_expects_them(small_corpus):
+    posts = sorted((small_corpus / "blog" / "docs" / "blog" / "posts").glob("*.md"))
+    bulletins = sorted((small_corpus / "bantin" / "content" / "bulletins").rglob("*.md"))
+    assert sorted(p.name for p in posts) == sorted(p.name for p in bulletins)
+    meta, body = front_matter(posts[0])
+    assert isinstance(meta["date"], date) and meta["categories"]
+    config = yaml.safe_load((small_corpus / "blog" / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["plugins"] == ["blog"]
+
+
+def test_material_blog_builds_the_blog_layout(tmp_path):
+    project = corpus.generate(6, tmp_path / "c", layouts=("blog",)) / "blog"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")], cwd=project,
+                   check=True, capture_output=True)
+    posts = list((tmp_path / "site" / "blog").rglob("index.html"))
+    assert len(posts) >= 6
+
+
+def _result(tool, n, wall, search=None, peak=0):
+    r = bench_run.Result(tool, n, ok=True, wall=wall, peak_tree=peak)
+    r.probe = {"pipeline": {"read": 1.0, **({"search": search} if search is not None else {})}}
+    return r
+
+
+def test_targets_are_judged_from_the_figures():
+    bantin_results = {2000: _result("bantin", 2000, 4.0), 10000: _result("bantin", 10000, 50.0, search=25.0, peak=900 * 2**20),
+                      20000: _result("bantin", 20000, 120.0)}
+    blog = {2000: _result("blog", 2000, 60.0)}
+    rows = "\n".join(bench_run.targets(bantin_results, blog, {"n": 10000, "edits": [0.5, 3.0]}))
+    assert re.search(r"without the search index \| ≤ 30 s \| 25\.0 s \| met", rows)
+    assert re.search(r"search index \| ≤ 30 s more \| 25\.0 s \| met", rows)
+    assert re.search(r"growth.*\| 2\.40 \| \*\*missed\*\*", rows)
+    assert re.search(r"peak memory \| ≤ 1,024 MiB \| 900 MiB \| met", rows)
+    assert re.search(r"blog plugin ÷ Bantin \| ≥ 10× \| 15\.0× \| met", rows)
+    assert re.search(r"serve.*\| 3\.0 s \| \*\*missed\*\*", rows)
+    rows = "\n".join(bench_run.targets({}, {}, None))
+    assert rows.count("not measured") == 6
+
+
+def test_readme_results_are_replaced_between_markers(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# B\n\nintro\n\n{bench_run.START_MARK}\nold\n{bench_run.END_MARK}\n\nafter\n", encoding="utf-8")
+    monkeypatch.setattr(bench_run, "README", readme)
+    bench_run.write_readme("new table\n")
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text and "new table" in text and text.startswith("# B\n\nintro") and text.endswith("after\n")
