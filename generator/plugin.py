@@ -184,14 +184,19 @@ class BantinPlugin(BasePlugin[BantinConfig]):
     # -- the finished site
 
     def on_post_build(self, *, config):
-        with pipeline.timed(self.build.timings, "write"):
-            self.write_pages(config)
-        if self.pagefind:
-            with pipeline.timed(self.build.timings, "search"):
-                try:
-                    search.index(Path(config.site_dir), binary=self.pagefind)
-                except search.PagefindError as exc:
-                    raise BantinError(str(exc)) from None
+        search_dir = tempfile.mkdtemp(prefix="bantin-search-") if self.pagefind else None
+        try:
+            with pipeline.timed(self.build.timings, "write"):
+                self.write_pages(config, search_dir)
+            if self.pagefind:
+                with pipeline.timed(self.build.timings, "search"):
+                    try:
+                        search.index(Path(config.site_dir), binary=self.pagefind, source_dir=Path(search_dir))
+                    except search.PagefindError as exc:
+                        raise BantinError(str(exc)) from None
+        finally:
+            if search_dir:
+                shutil.rmtree(search_dir, ignore_errors=True)
         if self.final_site_dir:
             swap(config.site_dir, self.final_site_dir)
             config.site_dir, self.final_site_dir, self.temp_dir = self.final_site_dir, None, None
@@ -201,15 +206,14 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             shutil.rmtree(self.temp_dir, ignore_errors=True)
             log.error("Bantin: lỗi khi dựng trang; thư mục %s cũ vẫn giữ nguyên.", self.final_site_dir)
 
-
-    def write_pages(self, config) -> None:
+    def write_pages(self, config, search_dir: Optional[str] = None) -> None:
         """Every page outside the navigation, and every plain file, through the writer."""
         in_mkdocs = {file.src_uri for file in self.files}
         pages = [page for page in self.build.pages if page.src_uri not in in_mkdocs]
         site_feeds = feeds.site_feeds(self.build.site.settings)
         base = {"config": config, "nav": self.nav, "bantin": self.build.site}
         out = writer.Writer(self.env, lambda depth: self.frame(config, depth), base, config.site_dir,
-                            self.build.site.settings.absolute)
+                            self.build.site.settings.absolute, search_dir)
         out.write(pages, site_feeds, jobs=self.config.jobs)
         writer.write_files(config.site_dir, self.build.assets)
 

@@ -5,6 +5,7 @@ search record reads from here.  Lists are newest first.
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -14,6 +15,7 @@ from .content.models import Bulletin, Category, Topic, Unit
 from .content.reader import ContentSet, SiteData
 
 RELATED_COUNT = 5
+RELATED_WINDOW = 25
 
 
 @dataclass
@@ -77,17 +79,27 @@ class Site:
                 b.prev = items[i + 1] if i + 1 < len(items) else None  # older
 
     def _relate(self) -> None:
-        """Related: most shared topics, then same unit, then nearest in time; never itself."""
+        """Related: most shared topics, then same unit, then nearest in time; never itself.
+
+        Candidates are the bulletins nearest in time within each shared topic and the unit
+        (a window around the bulletin in those newest-first lists), so the cost per bulletin
+        stays the same however large the portal grows.
+        """
+        stamp = {b: b.date.timestamp() for b in self.bulletins}
+        position = {}
+        for key, items in list(self.by_topic.items()) + [("unit:" + k, v) for k, v in self.by_unit.items()]:
+            for i, other in enumerate(items):
+                position[(key, other)] = i
         for b in self.bulletins:
             scores: Counter = Counter()
-            for t in b.topics:
-                for other in self.by_topic.get(t.key, [])[:200]:
-                    scores[other] += 2
-            for other in self.by_unit.get(b.unit.key, [])[:50]:
-                scores[other] += 1
+            for key, items, weight in [(t.key, self.by_topic.get(t.key, []), 2) for t in b.topics] + \
+                    [("unit:" + b.unit.key, self.by_unit.get(b.unit.key, []), 1)]:
+                i = position[(key, b)]
+                for other in items[max(0, i - RELATED_WINDOW):i + RELATED_WINDOW + 1]:
+                    scores[other] += weight
             scores.pop(b, None)
-            ranked = sorted(scores, key=lambda o: (-scores[o], abs((o.date - b.date).total_seconds())))
-            b.related = ranked[:RELATED_COUNT]
+            here = stamp[b]
+            b.related = heapq.nsmallest(RELATED_COUNT, scores, key=lambda o: (-scores[o], abs(stamp[o] - here)))
 
     # -- lookups for templates
 

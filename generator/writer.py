@@ -27,6 +27,8 @@ TOKENS = {
     "content": "@@BANTIN:CONTENT@@",
 }
 FRAGMENT_LAYOUT = "bantin/fragment.html"
+SEARCH_MARK = "data-pagefind-body"
+SEARCH_PAGE = '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title></title></head><body>{content}</body></html>'
 
 
 def depth(url: str) -> int:
@@ -84,12 +86,15 @@ class Writer:
     """Renders pages with the theme's Jinja environment and writes them under `site_dir`."""
 
     def __init__(self, env, frame_for: Callable[[int], Frame], base_context: dict, site_dir: str | os.PathLike,
-                 absolute: Callable[[str], str]):
+                 absolute: Callable[[str], str], search_dir: Optional[str | os.PathLike] = None):
         self.env = env
         self.frame_for = frame_for
         self.base_context = base_context
         self.site_dir = Path(site_dir)
         self.absolute = absolute
+        # Indexable pages are also written here bare, without the frame: the search indexer
+        # reads a tenth of the bytes and needs far less time and memory than over the site.
+        self.search_dir = Path(search_dir) if search_dir is not None else None
         self._frames: dict[int, Frame] = {}
 
     def frame(self, url: str) -> Frame:
@@ -109,6 +114,8 @@ class Writer:
         )
         fragment = self.env.get_template(page.template).render(context)
         head, _, content = fragment.partition(SPLIT)
+        if self.search_dir is not None and SEARCH_MARK in content:
+            self._write(self.search_dir / page.url / "index.html", SEARCH_PAGE.format(content=content))
         return self.frame(page.url).fill({
             "title": html.escape(page.title),
             "description": html.escape(page.description or page.title),
@@ -118,9 +125,12 @@ class Writer:
         })
 
     def write_one(self, page: Page, feeds: Sequence) -> None:
-        path = self.site_dir / page.url / "index.html"
+        self._write(self.site_dir / page.url / "index.html", self.render(page, feeds))
+
+    @staticmethod
+    def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.render(page, feeds), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
 
     def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0) -> None:
         """Write every page; with more than one core, in forked processes that share the loaded theme."""
