@@ -1,8 +1,9 @@
-"""The MkDocs adapter: hands the pipeline's pages and files to MkDocs, nothing more.
+"""The MkDocs adapter: runs the pipeline and hands its pages and files to MkDocs.
 
 All decisions are made in plain Python (pipeline.py and below); this module
 only translates between them and MkDocs' events, so that the core survives a
-change of MkDocs or of theme.
+change of MkDocs or of theme.  MkDocs renders the navigation's pages and the
+page frame; the writer (writer.py) sets every other page into that frame.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from mkdocs.structure.files import File, Files
 from . import feeds, pipeline, search, vietnamese, writer
 from .config import Settings
 from .content.errors import ContentError
+from .content.models import KIND_LABELS, STATUS_LABELS
 from .documents import url as document_url
 from .people import url as person_url
 from .views.base import Page
@@ -166,7 +168,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             document_url=document_url,
             person_url=person_url,
         )
-        env.globals.update(status_labels=_status_labels(), kind_labels=_kind_labels(),
+        env.globals.update(status_labels=STATUS_LABELS, kind_labels=KIND_LABELS,
                            search_record=lambda b: search.record(self.build.site, b),
                            photo=lambda src: self.build.photos.get(src) if self.build.photos else None)
         # MkDocs' environment does not escape; Bantin's templates print editors' text, so they do.
@@ -248,13 +250,3 @@ def swap(built: str, final: str) -> None:
     os.replace(built, final)
     if old:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _status_labels():
-    from .content.models import STATUS_LABELS
-    return STATUS_LABELS
-
-
-def _kind_labels():
-    from .content.models import KIND_LABELS
-    return KIND_LABELS
