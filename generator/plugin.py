@@ -47,7 +47,7 @@ class BantinConfig(base.Config):
     future = c.Optional(c.Type(bool))              # default: shown in `serve` only
     swap = c.Type(bool, default=True)              # build into a temporary folder, then swap
     jobs = c.Type(int, default=0)                  # processes that write pages; 0: one per core
-    search = c.Type(bool, default=True)            # index the site with Pagefind (needs `npm ci`)
+    search = c.Type(bool, default=True)            # index the site with Pagefind (needs `npm install`)
 
 
 class BantinError(PluginError):

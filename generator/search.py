@@ -170,14 +170,14 @@ def find_binary(project_dir: Optional[Path] = None) -> Path:
         return Path(found)
     raise PagefindError(
         "Không tìm thấy Pagefind, công cụ tạo chỉ mục tìm kiếm (Pagefind, the search indexer, is missing).\n"
-        "Cài bằng lệnh `npm ci --omit=dev` trong thư mục dự án (cần Node.js và npm), "
+        "Cài bằng lệnh `npm install --omit=dev` trong thư mục dự án (cần Node.js và npm), "
         f"hoặc đặt biến môi trường {BINARY_ENV} là đường dẫn đến tệp pagefind.\n"
         "Muốn dựng trang không có tìm kiếm: đặt `search: false` cho plugin bantin trong mkdocs.yml."
     )
 
 
 def _npm_paths() -> list[str]:
-    """Where `npm ci` puts Pagefind: the native binary of this platform, then npm's Node wrapper."""
+    """Where `npm install` puts Pagefind: the native binary of this platform, then npm's Node wrapper."""
     system = {"win32": "windows"}.get(sys.platform, sys.platform)
     arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64"}.get(platform.machine().lower(), platform.machine())
     exe = ".exe" if system == "windows" else ""

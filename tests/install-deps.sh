@@ -12,6 +12,7 @@ if [ -n "$need" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
 fi
-if [ -f package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+# `npm install`, not `npm ci`: the lock file pins every package, but it cannot list Pagefind's
+# binaries for other platforms when the registry in use does not serve them, and `npm ci` refuses
+# a lock without them. `npm install` follows the lock and skips what this platform does not need.
+npm install --no-audit --no-fund --loglevel=error

@@ -77,7 +77,7 @@ def pages(demo_site) -> dict[str, str]:
 def vnu_messages(demo_site, pages) -> dict[str, list[str]]:
     """One run of the checker over every page of the build: error messages by file."""
     if not VNU.is_file() or not shutil.which("java"):
-        pytest.fail("the Nu HTML Checker needs `npm ci` (vnu-jar) and Java: run `sh tests/install-deps.sh`")
+        pytest.fail("the Nu HTML Checker needs `npm install` (vnu-jar) and Java: run `sh tests/install-deps.sh`")
     files = sorted(str(p.resolve()) for p in demo_site.rglob("*.html"))
     run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
                          capture_output=True, text=True, timeout=600)

@@ -59,7 +59,7 @@ def test_missing_binary_names_the_install_command(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "BANTIN_HOME", tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(search.PagefindError, match="npm ci --omit=dev"):
+    with pytest.raises(search.PagefindError, match="npm install --omit=dev"):
         search.find_binary(tmp_path)
 
 
