@@ -5,6 +5,8 @@ Each stage is timed, so that the benchmark can say where the time goes.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,12 +77,49 @@ def read(settings: Settings) -> ContentSet:
     return reader.read_or_raise()
 
 
-def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = None) -> None:
-    """Markdown to HTML once per bulletin; every listing and feed reuses the result."""
-    renderer = Renderer(settings.base_path, BODY_PROCESSORS + ([photos.processor] if photos else []))
-    for b in content.bulletins:
-        b.body_html = renderer.html(b.body)
+def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = None, jobs: int = 0) -> None:
+    """Markdown to HTML once per bulletin; every listing and feed reuses the result.
+
+    Large sites are rendered in forked processes, one per core; each returns its HTML and the
+    photos it measured, which are merged here, so the result is the same as in one process.
+    """
+    bulletins = content.bulletins
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(bulletins) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        global _RENDER_JOB
+        _RENDER_JOB = (settings, [b.body for b in bulletins], photos)
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                parts = pool.map(_render_slice, [(k, jobs) for k in range(jobs)])
+        finally:
+            _RENDER_JOB = None
+        for k, (htmls, measured) in enumerate(parts):
+            for b, body_html in zip(bulletins[k::jobs], htmls):
+                b.body_html = body_html
+            if photos is not None:
+                photos.photos.update(measured)
+    else:
+        renderer = _renderer(settings, photos)
+        for b in bulletins:
+            b.body_html = renderer.html(b.body)
+    for b in bulletins:
         b.lead = b.meta.summary or first_paragraph(b.body_html)
+
+
+PARALLEL_FROM = 500          # below this, starting processes costs more than it saves
+_RENDER_JOB: Optional[tuple] = None
+
+
+def _renderer(settings: Settings, photos: Optional[Photos]) -> Renderer:
+    return Renderer(settings.base_path, BODY_PROCESSORS + ([photos.processor] if photos else []))
+
+
+def _render_slice(args: tuple[int, int]) -> tuple[list[str], dict]:
+    k, step = args
+    settings, bodies, photos = _RENDER_JOB
+    renderer = _renderer(settings, photos)
+    htmls = [renderer.html(body) for body in bodies[k::step]]
+    return htmls, (photos.photos if photos is not None else {})
 
 
 def build(settings: Settings) -> Build:

@@ -212,3 +212,23 @@ def test_the_core_does_not_import_mkdocs():
             "print(any(m == 'mkdocs' or m.startswith('mkdocs.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_parallel_rendering_gives_the_same_html_and_photos(monkeypatch):
+    """Large sites render in forked processes; what they give back must match one process exactly."""
+    from conftest import ROOT
+    from generator.images import Photos
+
+    def rendered(jobs: int):
+        settings = Settings(content_dir=ROOT / "content", site_url="https://x.vn/")
+        content = pipeline.read(settings)
+        photos = Photos(settings.content_dir, base_path=settings.base_path)
+        pipeline.render(settings, content, photos, jobs=jobs)
+        return [(b.url, b.body_html, b.lead) for b in content.bulletins], sorted(photos.photos)
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    one, photos_one = rendered(1)
+    two, photos_two = rendered(2)
+    assert any("<figure>" in html for _, html, _ in one) and any("bt-doc-link" in html for _, html, _ in one)
+    assert two == one
+    assert photos_two == photos_one and photos_one
