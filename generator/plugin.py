@@ -143,8 +143,6 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             return markdown
         page.meta.update(template=ours.template, title=ours.title, description=ours.description,
                          hide=["navigation", "toc"])
-        if not ours.search:
-            page.meta["search"] = {"exclude": True}
         return ""
 
     def on_page_context(self, context, *, page, config, nav):

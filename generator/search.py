@@ -9,7 +9,6 @@ Pagefind matches but never shows in an excerpt.
 """
 from __future__ import annotations
 
-import html
 import logging
 import os
 import platform
@@ -21,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-import nh3
 
+from .content.markdown import plain_text as html_text
 from .content.models import KIND_LABELS, Bulletin
 from .site import Site
 from .vietnamese import day, fold
@@ -73,7 +72,7 @@ class Record:
 
 def plain_text(b: Bulletin) -> str:
     """Every word a reader sees in the bulletin, as one line of text."""
-    parts: list[Optional[str]] = [b.lead, html.unescape(nh3.clean(b.body_html, tags=set()))]
+    parts: list[Optional[str]] = [b.lead, html_text(b.body_html)]
     mt = b.meta.meeting
     if mt:
         parts += [mt.format, mt.location, mt.participants]

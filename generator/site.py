@@ -8,7 +8,6 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .config import Settings
 from .content.models import Bulletin, Category, Topic, Unit
@@ -111,10 +110,3 @@ class Site:
 
     def topic(self, key: str) -> Topic:
         return self.data.topics.get(key) or next(t for b in self.by_topic[key] for t in b.topics if t.key == key)
-
-    @property
-    def latest(self) -> list[Bulletin]:
-        return self.bulletins[: self.settings.per_page]
-
-    def kinds(self, bulletins: Iterable[Bulletin]) -> Counter:
-        return Counter(k for b in bulletins for k in b.kinds)

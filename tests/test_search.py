@@ -203,3 +203,14 @@ def test_header_box_leads_to_the_search_page(demo_server, page):
     page.wait_for_url(re.compile(r"/tim-kiem/\?q=dang\+uy$"))
     wait_done(page)
     assert count(page) > 0
+
+
+def test_folded_words_keep_paragraphs_apart(tmp_path):
+    """Paragraphs pasted as HTML on one line (as copied from old portals) stay apart in the search copy."""
+    from test_site import bulletin, build, write_content
+
+    body = "<div><p>Một buổi đối thoại</p><p>Đầu năm, đảng bộ họp.</p></div>"
+    site = build(write_content(tmp_path, {"a.md": bulletin("Tin", "2022-01-01", body=body)})).site
+    words = search.record(site, site.bulletins[0]).meta["fold_text"].split()
+    assert "doi" in words and "dau" in words and "dang" in words
+    assert not any(w.startswith("doidau") or w.endswith("thoaidau") for w in words)

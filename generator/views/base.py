@@ -21,7 +21,6 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     feeds: list[FeedLink] = field(default_factory=list)
-    search: bool = True                   # indexed by the search engine
 
     @property
     def src_uri(self) -> str:

@@ -21,4 +21,4 @@ def search_page(site: Site) -> list[Page]:
         "sorts": SORTS,
         "bundle": search.BUNDLE_DIR + "/",
         "meta_weights": search.META_WEIGHTS,
-    }, description=f"Tìm tin bài trên {site.settings.site_name}, gõ có dấu hoặc không dấu.", search=False)]
+    }, description=f"Tìm tin bài trên {site.settings.site_name}, gõ có dấu hoặc không dấu.")]
