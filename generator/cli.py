@@ -255,7 +255,12 @@ def serve(config_file: str, dev_addr: str, no_livereload: bool) -> None:
     click.echo(f"Xem thử tại http://{dev_addr}/ (cả bài nháp và bài hẹn giờ); trang tự tải lại khi lưu tệp. "
                "Dừng: Ctrl+C.", err=True)
     try:
-        mkdocs_serve(config_file, dev_addr=dev_addr, livereload=not no_livereload)
+        # "dirty": MkDocs keeps the served folder between builds, so that Bantin rewrites only
+        # the pages an edit changed (plugin.py, write_pages); its warning about such builds
+        # is for MkDocs' own pages, which Bantin always rebuilds.
+        logging.getLogger("mkdocs.commands.build").addFilter(
+            lambda record: "'dirty' build" not in record.getMessage())
+        mkdocs_serve(config_file, dev_addr=dev_addr, livereload=not no_livereload, build_type="dirty")
     except (Abort, MkDocsException) as exc:
         _fail(exc)
     except OSError as exc:

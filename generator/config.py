@@ -23,6 +23,8 @@ class Settings:
     now: Optional[datetime] = None     # the build's clock, for scheduled publishing
     publisher: str = ""                # the organisation that publishes the portal
     extra: dict = field(default_factory=dict)
+    cache_dir: Optional[Path] = None   # where builds keep what the next one can reuse; None: nothing kept
+    theme_digest: str = ""             # of the templates and the site's configuration, for cache keys
 
     @property
     def base_path(self) -> str:

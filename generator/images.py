@@ -87,6 +87,7 @@ class Photos:
         self._hashes: dict[str, list] = {}
         self._hashes_changed = False
         self._made = False   # after make(), a photo seen for the first time is shown as it is
+        self.recording: Optional[list[str]] = None   # when a list, the photos asked for go in it
 
     # -- what a page refers to
 
@@ -104,9 +105,20 @@ class Photos:
         path = self.site_path(src)
         if path is None:
             return None
+        if self.recording is not None:
+            self.recording.append(path)
         if path not in self.photos:
             self.photos[path] = self._measure(path)
         return self.photos[path]
+
+    def signature(self, path: str) -> Optional[tuple]:
+        """What a page's HTML shows of a photo (size and copies): equal signatures, equal HTML."""
+        if path not in self.photos:
+            self.photos[path] = self._measure(path)
+        photo = self.photos[path]
+        if photo is None:
+            return None
+        return photo.width, photo.height, photo.fallback, tuple(photo.candidates)
 
     def _measure(self, path: str) -> Optional[Photo]:
         source = self.content_dir / path

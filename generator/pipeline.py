@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from . import feeds
+from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
+from .content.models import Bulletin
 from .content.reader import ContentSet, Reader
 from .images import Photos
 from .site import Site
@@ -62,6 +64,20 @@ class Build:
     nav: list[tuple[str, str]]
     timings: dict[str, float] = field(default_factory=dict)
     photos: Optional[Photos] = None      # resized copies of the photos, to publish
+    store: Store = field(default_factory=lambda: Store(None))
+    site_digest: str = ""                # what every page depends on: code, theme, settings, site data
+
+    def page_keys(self) -> list[Optional[str]]:
+        """Each page's cache key, or None for a page rendered every time."""
+        return [page.key(self.site_digest) for page in self.pages]
+
+
+@dataclass
+class Memory:
+    """What a long-running preview keeps between its builds, beside the store on disk."""
+
+    read: dict = field(default_factory=dict)      # source path -> (key, read result)
+    html: dict = field(default_factory=dict)      # body key -> (HTML, photos used)
 
 
 @contextmanager
@@ -71,38 +87,56 @@ def timed(timings: dict, stage: str):
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def read(settings: Settings) -> ContentSet:
+def read(settings: Settings, store: Optional[Store] = None, memory: Optional[Memory] = None) -> ContentSet:
     reader = Reader(settings.content_dir, timezone=settings.timezone, language=settings.language,
-                    now=settings.now, drafts=settings.drafts, future=settings.future)
+                    now=settings.now, drafts=settings.drafts, future=settings.future,
+                    store=store, memo=memory.read if memory else None)
     return reader.read_or_raise()
 
 
-def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = None, jobs: int = 0) -> None:
+def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = None, jobs: int = 0,
+           store: Optional[Store] = None, memory: Optional[Memory] = None) -> None:
     """Markdown to HTML once per bulletin; every listing and feed reuses the result.
 
-    Large sites are rendered in forked processes, one per core; each returns its HTML and the
-    photos it measured, which are merged here, so the result is the same as in one process.
+    A body rendered before (same text, same code, same photos) comes from memory or the
+    store.  Large sites are rendered in forked processes, one per core; each returns its
+    HTML and the photos it measured, which are merged here, so the result is the same as
+    in one process.
     """
-    bulletins = content.bulletins
+    store = store or Store(None)
+    known = memory.html if memory is not None else {}
+    context = digest(code_version(), settings.base_path)
+    todo: list[tuple[Bulletin, str]] = []
+    for b in content.bulletins:
+        key = digest(context, b.body)
+        hit = known.get(key) or store.get_object("html", key)
+        if hit is not None and (photos is None or all(photos.signature(p) == sig for p, sig in hit[1])):
+            b.body_html = hit[0]
+            known[key] = hit
+        else:
+            todo.append((b, key))
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(bulletins) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+    bodies = [b.body for b, _ in todo]
+    if jobs > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
         global _RENDER_JOB
-        _RENDER_JOB = (settings, [b.body for b in bulletins], photos)
+        _RENDER_JOB = (settings, bodies, photos)
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 parts = pool.map(_render_slice, [(k, jobs) for k in range(jobs)])
         finally:
             _RENDER_JOB = None
-        for k, (htmls, measured) in enumerate(parts):
-            for b, body_html in zip(bulletins[k::jobs], htmls):
-                b.body_html = body_html
+        results: list = [None] * len(todo)
+        for k, (rendered, measured) in enumerate(parts):
+            results[k::jobs] = rendered
             if photos is not None:
                 photos.photos.update(measured)
     else:
-        renderer = _renderer(settings, photos)
-        for b in bulletins:
-            b.body_html = renderer.html(b.body)
-    for b in bulletins:
+        results = _render_bodies(_renderer(settings, photos), bodies, photos)
+    for (b, key), result in zip(todo, results):
+        b.body_html = result[0]
+        known[key] = result
+        store.put_object("html", key, result)
+    for b in content.bulletins:
         b.lead = b.meta.summary or first_paragraph(b.body_html)
 
 
@@ -114,21 +148,54 @@ def _renderer(settings: Settings, photos: Optional[Photos]) -> Renderer:
     return Renderer(settings.base_path, BODY_PROCESSORS + ([photos.processor] if photos else []))
 
 
-def _render_slice(args: tuple[int, int]) -> tuple[list[str], dict]:
+def _render_bodies(renderer: Renderer, bodies: list[str], photos: Optional[Photos]) -> list[tuple]:
+    """(HTML, [(photo, signature)...]) per body: a cached body is good while its photos are the same."""
+    out = []
+    for body in bodies:
+        if photos is None:
+            out.append((renderer.html(body), ()))
+            continue
+        photos.recording = []
+        try:
+            html = renderer.html(body)
+        finally:
+            used, photos.recording = photos.recording, None
+        out.append((html, tuple((p, photos.signature(p)) for p in dict.fromkeys(used))))
+    return out
+
+
+def _render_slice(args: tuple[int, int]) -> tuple[list[tuple], dict]:
     k, step = args
     settings, bodies, photos = _RENDER_JOB
-    renderer = _renderer(settings, photos)
-    htmls = [renderer.html(body) for body in bodies[k::step]]
-    return htmls, (photos.photos if photos is not None else {})
+    rendered = _render_bodies(_renderer(settings, photos), bodies[k::step], photos)
+    return rendered, (photos.photos if photos is not None else {})
 
 
-def build(settings: Settings) -> Build:
+def stamp(content: ContentSet) -> None:
+    """The digests the page cache keys on (see Bulletin.card_digest)."""
+    for b in content.bulletins:
+        b.card_digest = digest(b.meta.model_dump_json(), b.source_path, b.url, b.lead, b.updated,
+                               b.scheduled, b.category.key, b.unit.key, *(t.key for t in b.topics))
+        b.full_digest = digest(b.card_digest, b.body_html)
+
+
+def site_digest(settings: Settings, content: ContentSet, photos: Optional[Photos], nav: list) -> str:
+    """What every page may show besides its own view: settings (not the clock), site data, photos, theme."""
+    fixed = {k: v for k, v in vars(settings).items() if k not in ("now", "cache_dir")}
+    shown = sorted((p, photos.signature(p)) for p in photos.photos) if photos else []
+    return digest(code_version(), settings.theme_digest, sorted(fixed.items(), key=lambda kv: kv[0]),
+                  content.data.digest, shown, nav)
+
+
+def build(settings: Settings, memory: Optional[Memory] = None) -> Build:
     timings: dict[str, float] = {}
+    store = Store(settings.cache_dir)
     with timed(timings, "read"):
-        content = read(settings)
+        content = read(settings, store, memory)
     photos = Photos(settings.content_dir, base_path=settings.base_path)
     with timed(timings, "render"):
-        render(settings, content, photos)
+        render(settings, content, photos, store=store, memory=memory)
+        stamp(content)
     with timed(timings, "images"):
         for b in content.bulletins:
             if b.meta.image:
@@ -141,4 +208,5 @@ def build(settings: Settings) -> Build:
     with timed(timings, "feeds"):
         assets = [asset for view in ASSET_VIEWS for asset in view(site, pages)]
     nav = [item for items in NAV_ITEMS for item in items(site)]
-    return Build(settings, content, site, pages, assets, nav, timings, photos)
+    return Build(settings, content, site, pages, assets, nav, timings, photos, store,
+                 site_digest(settings, content, photos, nav))

@@ -11,6 +11,8 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
+from importlib.metadata import PackageNotFoundError, version as package_version
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -23,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import feeds, pipeline, search, vietnamese, writer
+from .cache import Store, digest, tree_digest
 from .config import Settings
 from .content.errors import ContentError
 from .content.models import KIND_LABELS, STATUS_LABELS
@@ -48,6 +51,7 @@ class BantinConfig(base.Config):
     swap = c.Type(bool, default=True)              # build into a temporary folder, then swap
     jobs = c.Type(int, default=0)                  # processes that write pages; 0: one per core
     search = c.Type(bool, default=True)            # index the site with Pagefind (needs `npm install`)
+    cache = c.Type(bool, default=True)             # keep what the next build can reuse, in .cache/bantin/
 
 
 class BantinError(PluginError):
@@ -66,11 +70,22 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         self.now: Optional[datetime] = None
         self.pagefind: Optional[Path] = None
         self.failed = False
+        # A preview (`bantin serve`, a "dirty" serve) keeps its last build in memory and writes
+        # only the pages and files whose content changed; see write_pages.
+        self.dirty = False
+        self.memory = pipeline.Memory()
+        self.written: dict[str, Optional[str]] = {}     # site path -> what was written there
+        self.written_dir: Optional[str] = None
+        self.files_written: dict[str, str] = {}
+        self.mirror_dir: Optional[str] = None           # the preview's search copy, kept between builds
+        self.search_thread: Optional[threading.Thread] = None
+        self.search_wanted = 0
 
     # -- settings and content
 
     def on_startup(self, *, command, dirty):
         self.command = command
+        self.dirty = dirty
 
     def settings(self, config) -> Settings:
         preview = self.command == "serve"
@@ -92,13 +107,15 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             future=preview if self.config.future is None else self.config.future,
             now=self.now or datetime.now(ZoneInfo(self.config.timezone)),
             publisher=self.config.publisher,
+            cache_dir=project_dir(config) / ".cache" / "bantin" if self.config.cache else None,
+            theme_digest=theme_digest(config),
         )
 
     def on_config(self, config):
         settings = self.settings(config)
         try:
             feeds.check_settings(settings)
-            self.build = pipeline.build(settings)
+            self.build = pipeline.build(settings, self.memory if self.command == "serve" else None)
         except ContentError as exc:
             self.failed = True
             raise BantinError(exc.report()) from None
@@ -184,19 +201,26 @@ class BantinPlugin(BasePlugin[BantinConfig]):
     # -- the finished site
 
     def on_post_build(self, *, config):
-        search_dir = tempfile.mkdtemp(prefix="bantin-search-") if self.pagefind else None
+        preview = self.command == "serve"
+        if preview and self.pagefind and self.mirror_dir is None:
+            self.mirror_dir = tempfile.mkdtemp(prefix="bantin-search-")
+        search_dir = self.mirror_dir if preview else (tempfile.mkdtemp(prefix="bantin-search-") if self.pagefind else None)
         try:
             with pipeline.timed(self.build.timings, "write"):
                 self.write_pages(config, search_dir)
-            if self.pagefind:
+            if self.pagefind and preview:
+                self.index_later(Path(config.site_dir))   # the preview is shown now; search follows
+            elif self.pagefind:
                 with pipeline.timed(self.build.timings, "search"):
                     try:
-                        search.index(Path(config.site_dir), binary=self.pagefind, source_dir=Path(search_dir))
+                        search.index_cached(Path(config.site_dir), self.pagefind, Path(search_dir), self.build.store)
                     except search.PagefindError as exc:
                         raise BantinError(str(exc)) from None
         finally:
-            if search_dir:
+            if search_dir and not preview:
                 shutil.rmtree(search_dir, ignore_errors=True)
+        if not preview:
+            self.forget_unused(self.build.store)
         if self.final_site_dir:
             swap(config.site_dir, self.final_site_dir)
             config.site_dir, self.final_site_dir, self.temp_dir = self.final_site_dir, None, None
@@ -206,16 +230,78 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             shutil.rmtree(self.temp_dir, ignore_errors=True)
             log.error("Bantin: lỗi khi dựng trang; thư mục %s cũ vẫn giữ nguyên.", self.final_site_dir)
 
+    def on_shutdown(self):
+        if self.mirror_dir:
+            shutil.rmtree(self.mirror_dir, ignore_errors=True)
+
     def write_pages(self, config, search_dir: Optional[str] = None) -> None:
-        """Every page outside the navigation, and every plain file, through the writer."""
+        """Every page outside the navigation, and every plain file, through the writer.
+
+        In a dirty preview the folder still holds the last build: only what changed is
+        written (the edited bulletin's own page first), and what is gone is removed.
+        """
         in_mkdocs = {file.src_uri for file in self.files}
-        pages = [page for page in self.build.pages if page.src_uri not in in_mkdocs]
+        pages, keys = [], []
+        for page, key in zip(self.build.pages, self.build.page_keys()):
+            if page.src_uri not in in_mkdocs:
+                pages.append(page)
+                keys.append(key)
         site_feeds = feeds.site_feeds(self.build.site.settings)
         base = {"config": config, "nav": self.nav, "bantin": self.build.site}
         out = writer.Writer(self.env, lambda depth: self.frame(config, depth), base, config.site_dir,
-                            self.build.site.settings.absolute, search_dir)
-        out.write(pages, site_feeds, jobs=self.config.jobs)
-        writer.write_files(config.site_dir, self.build.assets)
+                            self.build.site.settings.absolute, search_dir, self.build.store)
+        files = {asset.path: digest(asset.content) for asset in self.build.assets}
+        written = {page.url: (digest(key, out.frame_digest(page.url)) if key else None)
+                   for page, key in zip(pages, keys)}
+        if self.dirty and self.command == "serve" and self.written_dir == config.site_dir:
+            changed = [i for i, page in enumerate(pages)
+                       if written[page.url] is None or self.written.get(page.url) != written[page.url]]
+            edited = {b.url for b in self.build.content.bulletins} & {
+                page.url for page in pages if self.written.get(page.url) not in (None, written[page.url])}
+            changed.sort(key=lambda i: pages[i].url not in edited)    # the edited bulletins' pages first
+            for gone in set(self.written) - set(written):
+                for root in filter(None, (config.site_dir, search_dir)):
+                    Path(root, gone, "index.html").unlink(missing_ok=True)
+            for gone in set(self.files_written) - set(files):
+                Path(config.site_dir, gone).unlink(missing_ok=True)
+            assets = [a for a in self.build.assets if self.files_written.get(a.path) != files[a.path]]
+            pages, keys = [pages[i] for i in changed], [keys[i] for i in changed]
+        else:
+            assets = self.build.assets
+        log.debug("Bantin: %d pages and %d files to write", len(pages), len(assets))
+        out.write(pages, site_feeds, jobs=self.config.jobs, keys=keys)
+        # Entries used by the forked writers, as the parent could not see them: kept.
+        self.build.store.used.setdefault("pages", set()).update(k for k in self.build.page_keys() if k)
+        writer.write_files(config.site_dir, assets)
+        self.written, self.files_written, self.written_dir = written, files, config.site_dir
+
+    def index_later(self, site_dir: Path) -> None:
+        """Index the preview in the background, then put the new index in place at once."""
+        self.search_wanted += 1
+        if self.search_thread and self.search_thread.is_alive():
+            return          # the running thread sees the new request and indexes again
+
+        def work():
+            done = 0
+            while done != self.search_wanted:
+                done = self.search_wanted
+                tmp = Path(tempfile.mkdtemp(prefix="bantin-index-", dir=site_dir.parent))
+                try:
+                    search.index_cached(tmp, self.pagefind, Path(self.mirror_dir), self.build.store)
+                    swap(str(tmp / search.BUNDLE_DIR), str(site_dir / search.BUNDLE_DIR))
+                except (search.PagefindError, OSError) as exc:
+                    log.error("Bantin: %s", exc)
+                finally:
+                    shutil.rmtree(tmp, ignore_errors=True)
+
+        self.search_thread = threading.Thread(target=work, name="bantin-search", daemon=True)
+        self.search_thread.start()
+
+    @staticmethod
+    def forget_unused(store: Store) -> None:
+        """Entries this build did not use are for content that no longer exists: the cache stays the site's size."""
+        for kind in ("read", "html", "pages", "search"):
+            store.keep_only(kind, store.used.get(kind, set()))
 
     def frame(self, config, depth: int) -> writer.Frame:
         """The theme's page frame for pages `depth` folders down, rendered by MkDocs with placeholders."""
@@ -231,6 +317,24 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         context.update(bantin=self.build.site, view=None, feeds=[], bantin_frame=True)
         html = self.env.get_template("bantin/frame.html").render(context)
         return writer.Frame.parse(html, page.canonical_url or "")
+
+
+def project_dir(config) -> Path:
+    return Path(config.config_file_path or ".").resolve().parent
+
+
+def theme_digest(config) -> str:
+    """The site's own templates and configuration, and the versions of the theme and of MkDocs."""
+    versions = []
+    for name in ("mkdocs", "mkdocs-material"):
+        try:
+            versions.append(package_version(name))
+        except PackageNotFoundError:
+            versions.append("-")
+    custom = getattr(config.theme, "custom_dir", None)
+    config_file = Path(config.config_file_path) if config.config_file_path else None
+    return digest(*versions, tree_digest([Path(custom)] if custom else []),
+                  config_file.read_bytes() if config_file and config_file.is_file() else b"")
 
 
 def ours_escape(name: Optional[str]) -> bool:

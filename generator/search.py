@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 
+from .cache import Store, digest, tree_digest
 from .content.markdown import plain_text as html_text
 from .content.models import KIND_LABELS, Bulletin
 from .site import Site
@@ -227,6 +228,24 @@ def index(site_dir: Path, project_dir: Optional[Path] = None, binary: Optional[P
         log.warning("Pagefind %s (%s) is not the version Bantin is made for (%s, package.json): "
                     "search may download more per query.", found or "?", binary, PAGEFIND_VERSION)
     return IndexReport(binary, found, int(pages.group(1)) if pages else 0, bundle, run.stdout + run.stderr)
+
+
+def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store) -> IndexReport:
+    """`index`, unless the same pages were indexed by the same Pagefind before: then its copy."""
+    key = digest(str(binary), version(binary), tree_digest([source_dir]))
+    kept = store.tree("search", key) if store.root else None
+    if kept is not None and (kept / "pagefind.js").is_file():
+        bundle = Path(site_dir) / BUNDLE_DIR
+        if bundle.exists():
+            shutil.rmtree(bundle)
+        shutil.copytree(kept, bundle)
+        store.used.setdefault("search", set()).add(key)
+        pages = sum(1 for _ in Path(source_dir).rglob("index.html"))
+        return IndexReport(binary, version(binary), pages, bundle, "index unchanged: taken from the cache")
+    report = index(site_dir, binary=binary, source_dir=source_dir)
+    store.put_tree("search", key, report.bundle)
+    store.used.setdefault("search", set()).add(key)
+    return report
 
 
 def bundle_size(bundle: Path) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
+from .cache import Store, digest
 from .views.base import Page
 
 SPLIT = "@@BANTIN:SPLIT@@"
@@ -83,10 +84,16 @@ class _PageRef:
 
 
 class Writer:
-    """Renders pages with the theme's Jinja environment and writes them under `site_dir`."""
+    """Renders pages with the theme's Jinja environment and writes them under `site_dir`.
+
+    A page with a cache key (Page.key) is rendered once: its own part (head extras and
+    content, without the frame) is kept in the store, and a later build with the same key
+    only sets it into the frame.
+    """
 
     def __init__(self, env, frame_for: Callable[[int], Frame], base_context: dict, site_dir: str | os.PathLike,
-                 absolute: Callable[[str], str], search_dir: Optional[str | os.PathLike] = None):
+                 absolute: Callable[[str], str], search_dir: Optional[str | os.PathLike] = None,
+                 store: Optional[Store] = None):
         self.env = env
         self.frame_for = frame_for
         self.base_context = base_context
@@ -95,6 +102,7 @@ class Writer:
         # Indexable pages are also written here bare, without the frame: the search indexer
         # reads a tenth of the bytes and needs far less time and memory than over the site.
         self.search_dir = Path(search_dir) if search_dir is not None else None
+        self.store = store or Store(None)
         self._frames: dict[int, Frame] = {}
 
     def frame(self, url: str) -> Frame:
@@ -103,7 +111,15 @@ class Writer:
             self._frames[d] = self.frame_for(d)
         return self._frames[d]
 
-    def render(self, page: Page, feeds: Sequence) -> str:
+    def frame_digest(self, url: str) -> str:
+        frame = self.frame(url)
+        return digest(*frame.parts, *frame.slots)
+
+    def fragment(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
+        """The page's own part: head extras, SPLIT, content."""
+        cached = self.store.get("pages", key)
+        if cached is not None:
+            return cached.decode("utf-8")
         context = dict(self.base_context)
         context.update(
             page=_PageRef(page.url, page.title, {"title": page.title}),
@@ -112,8 +128,12 @@ class Writer:
             feeds=list(feeds) + list(page.feeds),
             bantin_layout=FRAGMENT_LAYOUT,
         )
-        fragment = self.env.get_template(page.template).render(context)
-        head, _, content = fragment.partition(SPLIT)
+        text = self.env.get_template(page.template).render(context)
+        self.store.put("pages", key, text.encode("utf-8"))
+        return text
+
+    def render(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
+        head, _, content = self.fragment(page, feeds, key).partition(SPLIT)
         if self.search_dir is not None and SEARCH_MARK in content:
             self._write(self.search_dir / page.url / "index.html", SEARCH_PAGE.format(content=content))
         return self.frame(page.url).fill({
@@ -124,30 +144,34 @@ class Writer:
             "content": content,
         })
 
-    def write_one(self, page: Page, feeds: Sequence) -> None:
-        self._write(self.site_dir / page.url / "index.html", self.render(page, feeds))
+    def write_one(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> None:
+        self._write(self.site_dir / page.url / "index.html", self.render(page, feeds, key))
 
     @staticmethod
     def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
-    def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0) -> None:
+    def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0,
+              keys: Optional[Sequence[Optional[str]]] = None) -> None:
         """Write every page; with more than one core, in forked processes that share the loaded theme."""
+        keys = list(keys) if keys is not None else [None] * len(pages)
         for url in {p.url for p in pages}:  # frames are made before forking, so that children share them
             self.frame(url)
         jobs = jobs or min(os.cpu_count() or 1, 8)
         if jobs <= 1 or len(pages) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-            for page in pages:
-                self.write_one(page, feeds)
+            for page, key in zip(pages, keys):
+                self.write_one(page, feeds, key)
             return
         global _JOB
-        _JOB = (self, pages, feeds)
+        _JOB = (self, pages, feeds, keys)
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(jobs) as pool:
-            for _ in pool.imap_unordered(_write_slice, [(i, jobs) for i in range(jobs)]):
-                pass
-        _JOB = None
+        try:
+            with ctx.Pool(jobs) as pool:
+                for _ in pool.imap_unordered(_write_slice, [(i, jobs) for i in range(jobs)]):
+                    pass
+        finally:
+            _JOB = None
 
 
 _JOB: Optional[tuple] = None
@@ -155,9 +179,9 @@ _JOB: Optional[tuple] = None
 
 def _write_slice(args: tuple[int, int]) -> int:
     index, step = args
-    writer, pages, feeds = _JOB
-    for page in pages[index::step]:
-        writer.write_one(page, feeds)
+    writer, pages, feeds, keys = _JOB
+    for page, key in zip(pages[index::step], keys[index::step]):
+        writer.write_one(page, feeds, key)
     return index
 
 

@@ -241,6 +241,11 @@ class Bulletin:
     prev: Optional["Bulletin"] = field(default=None, repr=False)
     next: Optional["Bulletin"] = field(default=None, repr=False)
     related: list["Bulletin"] = field(default_factory=list, repr=False)
+    # Digests for the build's caches (cache.py), set once the bulletin is rendered:
+    # `card_digest` names what a listing, a feed entry or a register shows of it,
+    # `full_digest` everything its own page shows.
+    card_digest: str = field(default="", repr=False)
+    full_digest: str = field(default="", repr=False)
 
     @property
     def title(self) -> str:

@@ -7,7 +7,9 @@ once.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
 import typing
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..cache import Store, code_version, digest
 from ..vietnamese import nfc, slugify
 from .errors import ERROR, WARNING, ContentError, Messages, Problem, messages
 from .history import last_changes
@@ -213,6 +216,7 @@ class SiteData:
     categories: dict[str, Category] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     topics_declared: bool = False
+    digest: str = ""          # of the three files: a bulletin read against other data is read again
 
 
 @dataclass
@@ -233,12 +237,30 @@ class ContentSet:
         return [p for p in self.problems if p.severity == WARNING]
 
 
+PARALLEL_FROM = 500          # below this, starting processes costs more than it saves
+_READ_JOB: Optional[tuple] = None
+
+
+def _read_slice(args: tuple[int, int]) -> list[bytes]:
+    k, step = args
+    reader, data, paths = _READ_JOB
+    return [reader._read_pickled(path, data) for path in paths[k::step]]
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"-"
+
+
 class Reader:
     """Reads `content/`: site data first, then every bulletin file under `bulletins/`."""
 
     def __init__(self, content_dir: str | os.PathLike, *, timezone: str = "Asia/Ho_Chi_Minh",
                  language: str = "vi", now: Optional[datetime] = None,
-                 drafts: bool = False, future: bool = False, history: bool = True):
+                 drafts: bool = False, future: bool = False, history: bool = True,
+                 store: Optional[Store] = None, memo: Optional[dict] = None, jobs: int = 0):
         self.root = Path(content_dir)
         self.tz = ZoneInfo(timezone)
         self.language = language
@@ -249,6 +271,11 @@ class Reader:
         self.history = history      # `updated` from git when a bulletin does not say
         self.problems: list[Problem] = []
         self._url_lines: dict[str, int] = {}  # source path -> line of its slug (or title)
+        # Bulletins read before: on disk between builds (`store`), in memory while serving (`memo`,
+        # source path -> (key, result)); a key names the file's bytes and all else the result depends on.
+        self.store = store or Store(None)
+        self.memo = memo if memo is not None else {}
+        self.jobs = jobs or os.cpu_count() or 1
 
     # -- public
 
@@ -256,10 +283,17 @@ class Reader:
         self.problems = []
         data = self.read_site_data()
         published, held_back, undated = [], [], {}
-        for path in self.bulletin_paths():
-            bulletin = self.read_bulletin(path, data)
+        for path, (bulletin, problems, url_line) in self._read_all(data):
+            self.problems.extend(problems)
+            if url_line is not None:
+                self._url_lines[self._rel(path)] = url_line
             if bulletin is None:
                 continue
+            bulletin.category = data.categories[bulletin.category.key]
+            bulletin.unit = data.units[bulletin.unit.key]
+            bulletin.topics = [data.topics.get(t.key, t) for t in bulletin.topics]
+            bulletin.updated = bulletin.meta.updated
+            bulletin.scheduled = bulletin.meta.date > self.now
             if bulletin.updated is None:
                 undated[path.relative_to(self.root / "bulletins").as_posix()] = bulletin
             visible = (self.drafts or not bulletin.draft) and (self.future or not bulletin.scheduled)
@@ -269,6 +303,59 @@ class Reader:
             self._updated_from_git(undated)
         published.sort(key=lambda b: b.sort_key, reverse=True)
         return ContentSet(data, published, held_back, sorted(self.problems))
+
+    def _read_all(self, data: SiteData) -> list[tuple[Path, tuple]]:
+        """(path, (bulletin or None, its problems, line of its address)) for every bulletin file.
+
+        Unchanged files come from memory or the store; the rest are read, in forked
+        processes when there are many (a child's result comes back pickled, as it is stored).
+        """
+        context = digest(code_version(), data.digest, self.tz.key, self.language, self.root.resolve())
+        results: dict[Path, tuple] = {}
+        missing: list[tuple[Path, str]] = []
+        for path in self.bulletin_paths():
+            try:
+                key = digest(context, self._rel(path), path.read_bytes())
+            except OSError:
+                key = ""
+            known = self.memo.get(path)
+            if known is not None and key and known[0] == key:
+                results[path] = known[1]
+                continue
+            cached = self.store.get_object("read", key)
+            if cached is not None:
+                results[path] = cached
+                self.memo[path] = (key, cached)
+                continue
+            missing.append((path, key))
+        fresh: list[bytes]
+        if self.jobs > 1 and len(missing) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            global _READ_JOB
+            _READ_JOB = (self, data, [p for p, _ in missing])
+            try:
+                with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+                    parts = pool.map(_read_slice, [(k, self.jobs) for k in range(self.jobs)])
+            finally:
+                _READ_JOB = None
+            fresh = [b""] * len(missing)
+            for k, part in enumerate(parts):
+                fresh[k::self.jobs] = part
+        else:
+            fresh = [self._read_pickled(path, data) for path, _ in missing]
+        for (path, key), blob in zip(missing, fresh):
+            self.store.put("read", key, blob)
+            results[path] = pickle.loads(blob)
+            if key:
+                self.memo[path] = (key, results[path])
+        return sorted(results.items())
+
+    def _read_pickled(self, path: Path, data: SiteData) -> bytes:
+        before = len(self.problems)
+        bulletin = self.read_bulletin(path, data)
+        problems = self.problems[before:]
+        del self.problems[before:]
+        url_line = self._url_lines.pop(self._rel(path), None)
+        return pickle.dumps((bulletin, problems, url_line), protocol=pickle.HIGHEST_PROTOCOL)
 
     def read_or_raise(self) -> ContentSet:
         result = self.read()
@@ -366,6 +453,7 @@ class Reader:
         data.categories = self._read_entries("categories.yml", Category, required=True)
         data.topics = self._read_entries("topics.yml", Topic, required=False)
         data.topics_declared = (self.root / "topics.yml").exists()
+        data.digest = digest(*(_bytes(self.root / name) for name in ("units.yml", "categories.yml", "topics.yml")))
         path = self.root / "units.yml"
         for unit in data.units.values():
             if unit.parent and unit.parent not in data.units:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import ceil
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
+
+from ..cache import Uncacheable, digest, fingerprint
 
 
 @dataclass(frozen=True)
@@ -21,11 +23,29 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     feeds: list[FeedLink] = field(default_factory=list)
+    # What the page's template reads besides `context` (a bulletin's neighbours, the side
+    # column's newest...). None: the view does not say, and the page is rendered every time.
+    depends: Optional[tuple] = None
+
+    def key(self, site_digest: str) -> Optional[str]:
+        """The page's cache key: it changes whenever anything the page shows changes."""
+        if self.depends is None:
+            return None
+        try:
+            return digest(site_digest, self.template, self.url, self.title, self.description,
+                          fingerprint(self.feeds), fingerprint(self.context), fingerprint(self.depends))
+        except Uncacheable:
+            return None
 
     @property
     def src_uri(self) -> str:
         """The virtual Markdown file that stands for this page in MkDocs."""
         return f"{self.url}index.md" if self.url else "index.md"
+
+
+def headlines(bulletins: Sequence) -> list[tuple]:
+    """What a side column shows of each bulletin: address, title and date."""
+    return [(b.url, b.title, b.date) for b in bulletins]
 
 
 @dataclass

@@ -6,7 +6,9 @@ import json
 
 from ..content.models import Bulletin
 from ..site import Site
-from .base import Asset, Page
+from .base import Asset, Page, headlines
+
+MORE = 7           # newest of the category, for the side column (bantin/bulletin.html)
 
 
 def json_ld(site: Site, b: Bulletin) -> str:
@@ -60,8 +62,10 @@ def json_ld(site: Site, b: Bulletin) -> str:
 
 
 def bulletin_page(site: Site, b: Bulletin) -> Page:
+    more = headlines(site.by_category.get(b.category.key, [])[:MORE])
     return Page(b.url, "bantin/bulletin.html", b.title,
-                {"bulletin": b, "json_ld": json_ld(site, b)}, description=b.lead)
+                {"bulletin": b, "json_ld": json_ld(site, b)}, description=b.lead,
+                depends=(b.full_digest, b.prev, b.next, b.related, more))
 
 
 def bulletin_pages(site: Site) -> list[Page]:

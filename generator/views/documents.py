@@ -37,7 +37,7 @@ def document_pages(site: Site) -> list[Page]:
     for doc in docs:
         what = doc.heading + (f" về {doc.title}" if doc.title else "")
         pages.append(Page(doc.url, "bantin/document.html", doc.heading, {"document": doc},
-                          description=f"{what}: {len(doc.citations)} bài viết dẫn văn bản này."))
+                          description=f"{what}: {len(doc.citations)} bài viết dẫn văn bản này.", depends=()))
     return pages
 
 

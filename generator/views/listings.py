@@ -5,7 +5,9 @@ from typing import Iterator, Sequence
 
 from ..site import Site
 from ..vietnamese import month_name
-from .base import FeedLink, Page, paginate
+from .base import FeedLink, Page, headlines, paginate
+
+ASIDE = 6          # the side column's newest bulletins (bantin/aside.html)
 
 CATEGORY, UNIT, TOPIC, ARCHIVE = "chuyen-muc", "don-vi", "chu-de", "luu-tru"
 HOME_BLOCK = 4
@@ -63,7 +65,8 @@ def listing(site: Site, url: str, title: str, items: Sequence, **context) -> lis
         page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
         pages.append(Page(pager.url(pager.number), "bantin/listing.html", page_title,
                           {"heading": title, "pager": pager, "bulletins": pager.items, **context},
-                          description=context.get("intro") or title, feeds=feeds))
+                          description=context.get("intro") or title, feeds=feeds,
+                          depends=(headlines(site.bulletins[:ASIDE]),)))
     return pages
 
 

@@ -15,7 +15,8 @@ def people_pages(site: Site) -> list[Page]:
     for person in people:
         role = f", {person.role}" if person.role else ""
         pages.append(Page(person.url, "bantin/person.html", person.name, {"person": person},
-                          description=f"{person.name}{role}: {len(person.appearances)} hội nghị đã chủ trì hoặc dự."))
+                          description=f"{person.name}{role}: {len(person.appearances)} hội nghị đã chủ trì hoặc dự.",
+                          depends=()))
     return pages
 
 
