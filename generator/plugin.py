@@ -265,10 +265,11 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             for gone in set(self.files_written) - set(files):
                 Path(config.site_dir, gone).unlink(missing_ok=True)
             assets = [a for a in self.build.assets if self.files_written.get(a.path) != files[a.path]]
+            log.info("Bantin: ghi lại %d/%d trang và %d/%d tệp đã thay đổi", len(changed), len(pages),
+                     len(assets), len(files))
             pages, keys = [pages[i] for i in changed], [keys[i] for i in changed]
         else:
             assets = self.build.assets
-        log.debug("Bantin: %d pages and %d files to write", len(pages), len(assets))
         out.write(pages, site_feeds, jobs=self.config.jobs, keys=keys)
         # Entries used by the forked writers, as the parent could not see them: kept.
         self.build.store.used.setdefault("pages", set()).update(k for k in self.build.page_keys() if k)
