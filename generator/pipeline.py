@@ -187,6 +187,35 @@ def site_digest(settings: Settings, content: ContentSet, photos: Optional[Photos
                   content.data.digest, shown, nav)
 
 
+def edited(settings: Settings, last: Build, memory: Memory) -> list[Page]:
+    """The pages of bulletins edited since `last`, made at once for a preview.
+
+    Only edits that leave a bulletin where it was (same address, section, unit, date and
+    topics) qualify: its page is then the old page with the new text, its neighbours and
+    related bulletins unchanged.  The full build that follows brings every other page up
+    to date, and redoes these if they came out differently.
+    """
+    content = read(settings, last.store, memory)
+    before = {b.url: b for b in last.site.bulletins}
+    changed = []
+    for b in content.bulletins:
+        old = before.get(b.url)
+        if old is None or old is b:
+            continue
+        if (b.category.key, b.unit.key, b.date, [t.key for t in b.topics]) != \
+                (old.category.key, old.unit.key, old.date, [t.key for t in old.topics]):
+            continue
+        changed.append((b, old))
+    if not changed:
+        return []
+    render(settings, ContentSet(content.data, [b for b, _ in changed], [], []), last.photos, jobs=1,
+           store=last.store, memory=memory)
+    stamp(ContentSet(content.data, [b for b, _ in changed], [], []))
+    for b, old in changed:
+        b.prev, b.next, b.related = old.prev, old.next, old.related
+    return [bulletins.bulletin_page(last.site, b) for b, _ in changed]
+
+
 def build(settings: Settings, memory: Optional[Memory] = None) -> Build:
     timings: dict[str, float] = {}
     store = Store(settings.cache_dir)

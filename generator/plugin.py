@@ -115,6 +115,8 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         settings = self.settings(config)
         try:
             feeds.check_settings(settings)
+            if self.command == "serve" and self.dirty and self.build and self.written_dir == config.site_dir:
+                self.show_edited_first(config, settings)
             self.build = pipeline.build(settings, self.memory if self.command == "serve" else None)
         except ContentError as exc:
             self.failed = True
@@ -191,8 +193,26 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         self.env = env
         return env
 
+    def show_edited_first(self, config, settings: Settings) -> None:
+        """In a preview, an edited bulletin's page is written and shown before the rest is rebuilt."""
+        pages = pipeline.edited(settings, self.build, self.memory)
+        if not pages:
+            return
+        out = writer.Writer(self.env, lambda depth: self.frame(config, depth),
+                            {"config": config, "nav": self.nav, "bantin": self.build.site}, config.site_dir,
+                            settings.absolute, self.mirror_dir)
+        out.write(pages, feeds.site_feeds(settings), jobs=1)
+        log.info("Bantin: %s", ", ".join("/" + page.url for page in pages))
+        server = getattr(self, "server", None)
+        cond = getattr(server, "_epoch_cond", None)
+        if cond is not None:   # let the browser reload now: the rest of the site follows in this build
+            with cond:
+                server._visible_epoch = server._wanted_epoch
+                cond.notify_all()
+
     def on_serve(self, server, *, config, builder):
         """`serve` watches docs_dir; a content folder kept elsewhere must reload the preview too."""
+        self.server = server
         content_dir = self.settings(config).content_dir.resolve()
         if content_dir != Path(config.docs_dir).resolve():
             server.watch(str(content_dir))

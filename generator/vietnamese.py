@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -14,8 +15,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = 80) -> str:
-    """ASCII slug: 'Đảng ủy phường' -> 'dang-uy-phuong'."""
+    """ASCII slug: 'Đảng ủy phường' -> 'dang-uy-phuong'.
+
+    Remembered: the same names and document numbers come back in thousands of bulletins."""
     return _slugify(nfc(text).translate(_FOLD), max_length=max_length, word_boundary=True)
 
 

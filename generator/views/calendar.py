@@ -113,6 +113,10 @@ def event(site: Site, e: MeetingEntry) -> Event:
     return ev
 
 
+# Each event's text by what it was made from, kept for the next build of a preview (`bantin serve`).
+_EVENTS: dict[tuple, bytes] = {}
+
+
 def ics(site: Site, entries: Sequence[MeetingEntry], name: str, made: Optional[dict] = None) -> bytes:
     """One calendar; `made` keeps each event's text between calendars (a meeting is in its unit's and
     every parent's), since folding the lines is most of the work."""
@@ -128,9 +132,12 @@ def ics(site: Site, entries: Sequence[MeetingEntry], name: str, made: Optional[d
     for e in entries:
         if not e.timed:
             continue               # a meeting without a time is listed on the page, not guessed into a calendar
-        if e.bulletin.url not in made:
-            made[e.bulletin.url] = event(site, e).to_ical()
-        events.append(made[e.bulletin.url])
+        key = (e.bulletin.url, e.bulletin.card_digest, site.settings.site_url, site.settings.timezone)
+        if key not in made:
+            made[key] = _EVENTS.get(key) if e.bulletin.card_digest else None
+            if made[key] is None:
+                made[key] = event(site, e).to_ical()
+        events.append(made[key])
         tzid = getattr(e.meeting.start.tzinfo, "key", None)
         if tzid and tzid not in zones:
             zones[tzid] = _vtimezone(tzid)
@@ -188,6 +195,8 @@ def calendar_files(site: Site, pages=None) -> list[Asset]:
     for unit, _ in _units(site):
         files.append(Asset(unit_ics_url(unit.key), ics(site, meetings(site.by_unit_tree[unit.key]),
                                                       f"Lịch họp – {unit.name}", made)))
+    _EVENTS.clear()
+    _EVENTS.update(made)
     return files
 
 
