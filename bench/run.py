@@ -393,6 +393,10 @@ def report(args, bantin: dict[int, Result], blog: dict[int, Result], serve: Opti
     if bantin:
         lines += ["### Bantin", ""] + bantin_table(list(bantin.values())) + [""]
         lines += [f"Memory at {r.n:,}: {memory_note(r)}." for r in bantin.values() if r.ok] + [""]
+        warm = getattr(args, "warm", {})
+        if warm:
+            lines += ["Rebuild with nothing changed (the cache in `.cache/bantin/` from the build above): " +
+                      "; ".join(f"{w.n:,}: {w.wall:.1f} s" for w in warm.values() if w.ok) + ".", ""]
     if blog:
         lines += ["### Material's blog plugin, same corpus, same run", ""] + blog_table(list(blog.values()), bantin) + [""]
     if serve:
@@ -450,6 +454,7 @@ def main(argv=None) -> None:
     serve_size = args.serve_size if args.serve_size is not None else (10000 if 10000 in bantin_sizes else 0)
     bantin: dict[int, Result] = {}
     blog: dict[int, Result] = {}
+    warm: dict[int, Result] = {}
     extra: list[str] = []
     for n in bantin_sizes:
         layouts = ("bantin", "blog") if n in args.blog_sizes else ("bantin",)
@@ -458,11 +463,15 @@ def main(argv=None) -> None:
                                config=args.root / "mkdocs.yml", theme=args.root / "theme_overrides")
         print(f"corpus {n:,}: ready in {time.perf_counter() - t:.1f} s", flush=True)
         site = out / f"site-bantin-{n}"
+        shutil.rmtree(base / "bantin" / ".cache", ignore_errors=True)     # a cold build: nothing kept
         r = bantin[n] = run_build("bantin", n, base / "bantin", site, out, env, args.timeout)
         print(f"bantin {n:,}: {'ok' if r.ok else r.error} {r.wall:.1f} s, CPU {r.cpu:.1f} s, {memory_note(r)}, "
               f"stages {json.dumps({k: round(v, 2) for k, v in r.probe.get('pipeline', {}).items()})}", flush=True)
         if n == 10000 and r.ok:
             extra += search_weight(site, env)
+        if r.ok:   # the same build again, nothing changed: what the cache saves
+            w = warm[n] = run_build("bantin", n, base / "bantin", site, out, env, args.timeout, tag="-warm")
+            print(f"bantin {n:,} again, nothing changed: {w.wall:.1f} s, {memory_note(w)}", flush=True)
         if not args.keep_sites and site.exists():
             shutil.rmtree(site)
         if n in args.blog_sizes:
@@ -477,6 +486,7 @@ def main(argv=None) -> None:
                                config=args.root / "mkdocs.yml", theme=args.root / "theme_overrides")
         serve = measure_serve(base / "bantin", out, env)
         print(f"serve {serve_size:,}: {json.dumps(serve)}", flush=True)
+    args.warm = warm
     text = report(args, bantin, blog, serve, extra)
     print()
     print(text)
