@@ -73,8 +73,8 @@ def instrument() -> None:
         return
     original_pipeline = pipeline.build
 
-    def pipeline_build(settings):
-        result = original_pipeline(settings)
+    def pipeline_build(*args, **kwargs):
+        result = original_pipeline(*args, **kwargs)
         _build_obj.append(result)
         return result
     pipeline.build = pipeline_build
