@@ -9,7 +9,6 @@ from __future__ import annotations
 import filecmp
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from PIL import Image
 
 from conftest import bantin, make_project
-from test_editor_workflow import fetch, free_port, wait_for
+from test_editor_workflow import fetch, free_port, stop_server, wait_for
 
 SEED = "bulletins/2022/long-bien-giao-ban-du-luan-xa-hoi-thang-9-2022.md"
 
@@ -157,10 +156,5 @@ def test_serve_rewrites_only_what_an_edit_changed(tmp_path):
         assert wait_for(lambda: "Tiêu đề mới khi xem thử" in fetch(base + "chuyen-muc/du-luan-xa-hoi/")[1], 60), \
             "the category's listing (a page of the navigation) still shows the old title"
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
         log.close()

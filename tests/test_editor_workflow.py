@@ -398,6 +398,15 @@ def wait_for(predicate, limit: float = 120.0):
         time.sleep(0.5)
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGINT)  # as Ctrl+C: the server removes its temporary folder
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def test_serve_previews_scheduled_and_draft_bulletins_and_reloads_on_save(workflow_project, tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
@@ -423,12 +432,7 @@ def test_serve_previews_scheduled_and_draft_bulletins_and_reloads_on_save(workfl
         finally:
             draft.write_text(original, encoding="utf-8")
     finally:
-        proc.send_signal(signal.SIGINT)  # as Ctrl+C: the server removes its temporary folder
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
         log.close()
 
 
