@@ -172,14 +172,11 @@ class Store:
                         pass
         return removed
 
-    def tree(self, kind: str, key: str) -> Path:
-        """A folder entry (a search index), under the same naming as files."""
-        return self.path(kind, key)
-
     def put_tree(self, kind: str, key: str, source: Path) -> None:
+        """A folder entry (a search index), under the same naming as files."""
         if self.root is None:
             return
-        dest = self.tree(kind, key)
+        dest = self.path(kind, key)
         if dest.exists():
             return
         tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=".tmp-tree-"))

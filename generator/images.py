@@ -107,15 +107,16 @@ class Photos:
             return None
         if self.recording is not None:
             self.recording.append(path)
+        return self._photo(path)
+
+    def _photo(self, path: str) -> Optional[Photo]:
         if path not in self.photos:
             self.photos[path] = self._measure(path)
         return self.photos[path]
 
     def signature(self, path: str) -> Optional[tuple]:
         """What a page's HTML shows of a photo (size and copies): equal signatures, equal HTML."""
-        if path not in self.photos:
-            self.photos[path] = self._measure(path)
-        photo = self.photos[path]
+        photo = self._photo(path)
         if photo is None:
             return None
         return photo.width, photo.height, photo.fallback, tuple(photo.candidates)

@@ -5,14 +5,12 @@ Each stage is timed, so that the benchmark can say where the time goes.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from . import feeds
+from . import feeds, parallel
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
@@ -115,23 +113,12 @@ def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = N
             known[key] = hit
         else:
             todo.append((b, key))
-    jobs = jobs or os.cpu_count() or 1
-    bodies = [b.body for b, _ in todo]
-    if jobs > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-        global _RENDER_JOB
-        _RENDER_JOB = (settings, bodies, photos)
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                parts = pool.map(_render_slice, [(k, jobs) for k in range(jobs)])
-        finally:
-            _RENDER_JOB = None
-        results: list = [None] * len(todo)
-        for k, (rendered, measured) in enumerate(parts):
-            results[k::jobs] = rendered
-            if photos is not None:
-                photos.photos.update(measured)
-    else:
-        results = _render_bodies(_renderer(settings, photos), bodies, photos)
+    renderer = _renderer(settings, photos)
+    results, measured = parallel.fork_map(lambda bodies: _render_bodies(renderer, bodies, photos),
+                                          [b.body for b, _ in todo], jobs, PARALLEL_FROM,
+                                          state=(lambda: photos.photos) if photos is not None else None)
+    for found in measured:
+        photos.photos.update(found)
     for (b, key), result in zip(todo, results):
         b.body_html = result[0]
         known[key] = result
@@ -140,8 +127,7 @@ def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = N
         b.lead = b.meta.summary or first_paragraph(b.body_html)
 
 
-PARALLEL_FROM = 500          # below this, starting processes costs more than it saves
-_RENDER_JOB: Optional[tuple] = None
+PARALLEL_FROM = parallel.MIN_ITEMS
 
 
 def _renderer(settings: Settings, photos: Optional[Photos]) -> Renderer:
@@ -162,13 +148,6 @@ def _render_bodies(renderer: Renderer, bodies: list[str], photos: Optional[Photo
             used, photos.recording = photos.recording, None
         out.append((html, tuple((p, photos.signature(p)) for p in dict.fromkeys(used))))
     return out
-
-
-def _render_slice(args: tuple[int, int]) -> tuple[list[tuple], dict]:
-    k, step = args
-    settings, bodies, photos = _RENDER_JOB
-    rendered = _render_bodies(_renderer(settings, photos), bodies[k::step], photos)
-    return rendered, (photos.photos if photos is not None else {})
 
 
 def stamp(content: ContentSet) -> None:
@@ -208,9 +187,9 @@ def edited(settings: Settings, last: Build, memory: Memory) -> list[Page]:
         changed.append((b, old))
     if not changed:
         return []
-    render(settings, ContentSet(content.data, [b for b, _ in changed], [], []), last.photos, jobs=1,
-           store=last.store, memory=memory)
-    stamp(ContentSet(content.data, [b for b, _ in changed], [], []))
+    fresh = ContentSet(content.data, [b for b, _ in changed], [], [])
+    render(settings, fresh, last.photos, jobs=1, store=last.store, memory=memory)
+    stamp(fresh)
     for b, old in changed:
         b.prev, b.next, b.related = old.prev, old.next, old.related
     return [bulletins.bulletin_page(last.site, b) for b, _ in changed]

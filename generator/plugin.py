@@ -126,7 +126,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             raise BantinError(str(exc)) from None
         if self.config.search:
             try:
-                self.pagefind = search.find_binary(Path(config.config_file_path or ".").resolve().parent)
+                self.pagefind = search.find_binary(project_dir(config))
             except search.PagefindError as exc:
                 raise BantinError(str(exc)) from None
         self.pages = {page.src_uri: page for page in self.build.pages}
@@ -261,8 +261,9 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         written (the edited bulletin's own page first), and what is gone is removed.
         """
         in_mkdocs = {file.src_uri for file in self.files}
+        all_keys = self.build.page_keys()
         pages, keys = [], []
-        for page, key in zip(self.build.pages, self.build.page_keys()):
+        for page, key in zip(self.build.pages, all_keys):
             if page.src_uri not in in_mkdocs:
                 pages.append(page)
                 keys.append(key)
@@ -276,9 +277,8 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         if self.dirty and self.command == "serve" and self.written_dir == config.site_dir:
             changed = [i for i, page in enumerate(pages)
                        if written[page.url] is None or self.written.get(page.url) != written[page.url]]
-            edited = {b.url for b in self.build.content.bulletins} & {
-                page.url for page in pages if self.written.get(page.url) not in (None, written[page.url])}
-            changed.sort(key=lambda i: pages[i].url not in edited)    # the edited bulletins' pages first
+            bulletin_urls = {b.url for b in self.build.content.bulletins}
+            changed.sort(key=lambda i: pages[i].url not in bulletin_urls)    # bulletins' own pages first
             for gone in set(self.written) - set(written):
                 for root in filter(None, (config.site_dir, search_dir)):
                     Path(root, gone, "index.html").unlink(missing_ok=True)
@@ -292,7 +292,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             assets = self.build.assets
         out.write(pages, site_feeds, jobs=self.config.jobs, keys=keys)
         # Entries used by the forked writers, as the parent could not see them: kept.
-        self.build.store.used.setdefault("pages", set()).update(k for k in self.build.page_keys() if k)
+        self.build.store.used.setdefault("pages", set()).update(k for k in all_keys if k)
         writer.write_files(config.site_dir, assets)
         self.written, self.files_written, self.written_dir = written, files, config.site_dir
 

@@ -232,8 +232,9 @@ def index(site_dir: Path, project_dir: Optional[Path] = None, binary: Optional[P
 
 def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store) -> IndexReport:
     """`index`, unless the same pages were indexed by the same Pagefind before: then its copy."""
-    key = digest(str(binary), version(binary), tree_digest([source_dir]))
-    kept = store.tree("search", key) if store.root else None
+    found = version(binary)
+    key = digest(str(binary), found, tree_digest([source_dir]))
+    kept = store.path("search", key) if store.root else None
     if kept is not None and (kept / "pagefind.js").is_file():
         bundle = Path(site_dir) / BUNDLE_DIR
         if bundle.exists():
@@ -241,7 +242,7 @@ def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store) -
         shutil.copytree(kept, bundle)
         store.used.setdefault("search", set()).add(key)
         pages = sum(1 for _ in Path(source_dir).rglob("index.html"))
-        return IndexReport(binary, version(binary), pages, bundle, "index unchanged: taken from the cache")
+        return IndexReport(binary, found, pages, bundle, "index unchanged: taken from the cache")
     report = index(site_dir, binary=binary, source_dir=source_dir)
     store.put_tree("search", key, report.bundle)
     store.used.setdefault("search", set()).add(key)

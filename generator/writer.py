@@ -10,13 +10,13 @@ set into its frame.  Pages are split between processes to use every core.
 from __future__ import annotations
 
 import html
-import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from .cache import Store, digest
+from .parallel import fork_map
 from .views.base import Page
 
 SPLIT = "@@BANTIN:SPLIT@@"
@@ -29,6 +29,7 @@ TOKENS = {
 }
 FRAGMENT_LAYOUT = "bantin/fragment.html"
 SEARCH_MARK = "data-pagefind-body"
+MIN_PAGES = 200      # pages worth starting processes for
 SEARCH_PAGE = '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title></title></head><body>{content}</body></html>'
 
 
@@ -104,6 +105,7 @@ class Writer:
         self.search_dir = Path(search_dir) if search_dir is not None else None
         self.store = store or Store(None)
         self._frames: dict[int, Frame] = {}
+        self._frame_digests: dict[int, str] = {}
 
     def frame(self, url: str) -> Frame:
         d = depth(url)
@@ -112,8 +114,12 @@ class Writer:
         return self._frames[d]
 
     def frame_digest(self, url: str) -> str:
-        frame = self.frame(url)
-        return digest(*frame.parts, *frame.slots)
+        """Names the frame a page is set into: a page is written again when its frame changed."""
+        d = depth(url)
+        if d not in self._frame_digests:
+            frame = self.frame(url)
+            self._frame_digests[d] = digest(*frame.parts, *frame.slots)
+        return self._frame_digests[d]
 
     def fragment(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
         """The page's own part: head extras, SPLIT, content."""
@@ -158,31 +164,8 @@ class Writer:
         keys = list(keys) if keys is not None else [None] * len(pages)
         for url in {p.url for p in pages}:  # frames are made before forking, so that children share them
             self.frame(url)
-        jobs = jobs or min(os.cpu_count() or 1, 8)
-        if jobs <= 1 or len(pages) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-            for page, key in zip(pages, keys):
-                self.write_one(page, feeds, key)
-            return
-        global _JOB
-        _JOB = (self, pages, feeds, keys)
-        ctx = multiprocessing.get_context("fork")
-        try:
-            with ctx.Pool(jobs) as pool:
-                for _ in pool.imap_unordered(_write_slice, [(i, jobs) for i in range(jobs)]):
-                    pass
-        finally:
-            _JOB = None
-
-
-_JOB: Optional[tuple] = None
-
-
-def _write_slice(args: tuple[int, int]) -> int:
-    index, step = args
-    writer, pages, feeds, keys = _JOB
-    for page, key in zip(pages[index::step], keys[index::step]):
-        writer.write_one(page, feeds, key)
-    return index
+        fork_map(lambda part: [self.write_one(page, feeds, key) for page, key in part],
+                 list(zip(pages, keys)), jobs or min(os.cpu_count() or 1, 8), MIN_PAGES)
 
 
 def write_files(site_dir: str | os.PathLike, files: Iterable) -> None:

@@ -7,7 +7,6 @@ once.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import typing
@@ -21,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..cache import Store, code_version, digest
+from ..parallel import fork_map
 from ..vietnamese import nfc, slugify
 from .errors import ERROR, WARNING, ContentError, Messages, Problem, messages
 from .history import last_changes
@@ -237,16 +237,6 @@ class ContentSet:
         return [p for p in self.problems if p.severity == WARNING]
 
 
-PARALLEL_FROM = 500          # below this, starting processes costs more than it saves
-_READ_JOB: Optional[tuple] = None
-
-
-def _read_slice(args: tuple[int, int]) -> list[bytes]:
-    k, step = args
-    reader, data, paths = _READ_JOB
-    return [reader._read_pickled(path, data) for path in paths[k::step]]
-
-
 def _bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -275,7 +265,7 @@ class Reader:
         # source path -> (key, result)); a key names the file's bytes and all else the result depends on.
         self.store = store or Store(None)
         self.memo = memo if memo is not None else {}
-        self.jobs = jobs or os.cpu_count() or 1
+        self.jobs = jobs             # processes for files not read before; 0: one per core
 
     # -- public
 
@@ -328,20 +318,8 @@ class Reader:
                 self.memo[path] = (key, cached)
                 continue
             missing.append((path, key))
-        fresh: list[bytes]
-        if self.jobs > 1 and len(missing) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-            global _READ_JOB
-            _READ_JOB = (self, data, [p for p, _ in missing])
-            try:
-                with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
-                    parts = pool.map(_read_slice, [(k, self.jobs) for k in range(self.jobs)])
-            finally:
-                _READ_JOB = None
-            fresh = [b""] * len(missing)
-            for k, part in enumerate(parts):
-                fresh[k::self.jobs] = part
-        else:
-            fresh = [self._read_pickled(path, data) for path, _ in missing]
+        fresh, _ = fork_map(lambda paths: [self._read_pickled(path, data) for path in paths],
+                            [path for path, _ in missing], self.jobs)
         for (path, key), blob in zip(missing, fresh):
             self.store.put("read", key, blob)
             results[path] = pickle.loads(blob)

@@ -1,0 +1,53 @@
+"""Work shared between forked processes, one per core.
+
+Forked children inherit the parent's memory (settings, content, the loaded theme),
+so only a slice number goes to each child and only its results come back: no
+content is pickled on the way in.  Where fork is missing, or the work is small,
+it runs in this process, with the same results in the same order.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Optional, Sequence
+
+MIN_ITEMS = 500      # below this, starting processes costs more than it saves
+
+_WORK: Optional[tuple] = None
+
+
+def jobs_for(count: int, jobs: int = 0, min_items: int = MIN_ITEMS) -> int:
+    """How many processes `count` items are worth: 1 means do them here."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or count < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return jobs
+
+
+def fork_map(work: Callable[[Sequence], list], items: Sequence, jobs: int = 0, min_items: int = MIN_ITEMS,
+             state: Optional[Callable[[], object]] = None) -> tuple[list, list]:
+    """`work` over strided slices of `items`: (results in the order of `items`, each child's `state()`).
+
+    `state` gives back what a child learnt besides its results (photos it measured...),
+    for the parent to merge; work done here leaves it in the parent already, and gives [].
+    """
+    jobs = jobs_for(len(items), jobs, min_items)
+    if jobs == 1:
+        return list(work(items)), []
+    global _WORK
+    _WORK = (work, items, jobs, state)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_run, range(jobs))
+    finally:
+        _WORK = None
+    results: list = [None] * len(items)
+    for k, (part, _) in enumerate(parts):
+        results[k::jobs] = part
+    return results, [learnt for _, learnt in parts] if state else []
+
+
+def _run(k: int) -> tuple[list, object]:
+    work, items, step, state = _WORK
+    results = list(work(items[k::step]))
+    return results, (state() if state else None)
