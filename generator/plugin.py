@@ -323,6 +323,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         """Entries this build did not use are for content that no longer exists: the cache stays the site's size."""
         for kind in ("read", "html", "pages", "search"):
             store.keep_only(kind, store.used.get(kind, set()))
+        store.close()
 
     def frame(self, config, depth: int) -> writer.Frame:
         """The theme's page frame for pages `depth` folders down, rendered by MkDocs with placeholders."""
