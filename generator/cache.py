@@ -21,7 +21,7 @@ import threading
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 from pydantic import BaseModel
 
@@ -161,34 +161,34 @@ class Store:
         self.root = None           # a read-only checkout: build without keeping anything
         return None
 
-    def get(self, kind: str, key: Optional[str]) -> Optional[bytes]:
-        if not key:
-            return None
+    def _sql(self, statement: str, rows: Sequence[tuple] = ((),)) -> Optional[list]:
+        """Runs `statement` once per row of parameters, in one transaction; None when the
+        database cannot be used (a full disk, a lock held too long): that costs speed, never the build."""
         with self._lock:
             db = self._connect()
             if db is None:
                 return None
             try:
-                row = db.execute("SELECT data FROM entries WHERE id = ?", (f"{kind}:{key}",)).fetchone()
+                with db:
+                    if len(rows) == 1:
+                        return db.execute(statement, rows[0]).fetchall()
+                    db.execute("BEGIN")
+                    db.executemany(statement, rows)
+                    return []
             except sqlite3.Error:
                 return None
-        if row is None:
+
+    def get(self, kind: str, key: Optional[str]) -> Optional[bytes]:
+        found = self._sql("SELECT data FROM entries WHERE id = ?", [(f"{kind}:{key}",)]) if key else None
+        if not found:
             return None
         self.used.setdefault(kind, set()).add(key)
-        return row[0]
+        return found[0][0]
 
     def put(self, kind: str, key: Optional[str], data: bytes) -> None:
-        if not key:
-            return
-        with self._lock:
-            db = self._connect()
-            if db is None:
-                return
-            try:
-                db.execute("INSERT OR REPLACE INTO entries (id, data) VALUES (?, ?)", (f"{kind}:{key}", data))
-            except sqlite3.Error:
-                return   # a full disk or a locked database costs speed, never the build
-        self.used.setdefault(kind, set()).add(key)
+        if key and self._sql("INSERT OR REPLACE INTO entries (id, data) VALUES (?, ?)",
+                             [(f"{kind}:{key}", data)]) is not None:
+            self.used.setdefault(kind, set()).add(key)
 
     def get_object(self, kind: str, key: Optional[str]) -> Any:
         data = self.get(kind, key)
@@ -202,13 +202,14 @@ class Store:
     def put_object(self, kind: str, key: Optional[str], value: Any) -> None:
         self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def _ids(self, kind: str = "") -> list[str]:
+        prefix = f"{kind}:" if kind else ""
+        rows = self._sql("SELECT id FROM entries WHERE id >= ? AND id < ?", [(prefix, prefix + "\uffff")])
+        return [row[0] for row in rows or []]
+
     def entries(self) -> set[str]:
         """Every entry as 'kind:key', folders included: what the cache holds."""
-        found: set[str] = set()
-        with self._lock:
-            db = self._connect()
-            if db is not None:
-                found.update(row[0] for row in db.execute("SELECT id FROM entries"))
+        found = set(self._ids())
         for kind in TREE_KINDS:
             if self.root is not None and (self.root / kind).is_dir():
                 found.update(f"{kind}:{entry.name}" for entry in (self.root / kind).glob("*/*"))
@@ -220,22 +221,9 @@ class Store:
             return 0
         if kind in TREE_KINDS:
             return self._keep_trees(kind, keys)
-        with self._lock:
-            db = self._connect()
-            if db is None:
-                return 0
-            try:
-                ids = [row[0] for row in db.execute("SELECT id FROM entries WHERE id >= ? AND id < ?",
-                                                    (f"{kind}:", f"{kind};"))]
-                gone = [(i,) for i in ids if i.partition(":")[2] not in keys]
-                if gone:
-                    db.execute("BEGIN")
-                    db.executemany("DELETE FROM entries WHERE id = ?", gone)
-                    db.execute("COMMIT")
-            except sqlite3.Error:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                return 0
+        gone = [(i,) for i in self._ids(kind) if i.partition(":")[2] not in keys]
+        if not gone or self._sql("DELETE FROM entries WHERE id = ?", gone) is None:
+            return 0
         return len(gone)
 
     def _keep_trees(self, kind: str, keys: set[str]) -> int:
