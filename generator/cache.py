@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -108,6 +109,8 @@ def _feed(h, value: Any, depth: int) -> None:
 
 # ------------------------------------------------------------------ the store
 
+INSERT = "INSERT OR REPLACE INTO entries (id, data) VALUES (?, ?)"
+BATCH_BYTES = 8 << 20           # a batch is written once it holds this much
 TREE_KINDS = ("search",)        # kinds whose entries are folders, kept as folders beside the database
 DATABASE = "entries.sqlite"
 _inherited: list = []           # connections a forked child must neither use nor close
@@ -119,7 +122,9 @@ class Store:
     One database rather than a file per entry: creating tens of thousands of small
     files cost a cold build of 10,000 bulletins more time than making the entries.
     Each write is a transaction, so a build that stops half-way, or two builds at
-    once, never leave half an entry.  Folder entries (a search index) stay folders.
+    once, never leave half an entry; inside `batch()` writes are grouped, a transaction
+    per few megabytes, as one commit each cost more than the entries.  Folder entries
+    (a search index) stay folders.
     `root=None` stores nothing, for builds that must not keep anything.
     """
 
@@ -129,6 +134,9 @@ class Store:
         self._db: Optional[sqlite3.Connection] = None
         self._pid = 0
         self._lock = threading.Lock()
+        self._pending: dict[str, bytes] = {}      # written at the end of the batch
+        self._pending_bytes = 0
+        self._batch_pid = 0                       # the process whose batch is open; 0: none
 
     def path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key
@@ -179,16 +187,49 @@ class Store:
                 return None
 
     def get(self, kind: str, key: Optional[str]) -> Optional[bytes]:
-        found = self._sql("SELECT data FROM entries WHERE id = ?", [(f"{kind}:{key}",)]) if key else None
-        if not found:
+        if not key:
             return None
-        self.used.setdefault(kind, set()).add(key)
-        return found[0][0]
+        found = self._pending.get(f"{kind}:{key}") if self._batching() else None
+        if found is None:
+            rows = self._sql("SELECT data FROM entries WHERE id = ?", [(f"{kind}:{key}",)])
+            found = rows[0][0] if rows else None
+        if found is not None:
+            self.used.setdefault(kind, set()).add(key)
+        return found
 
     def put(self, kind: str, key: Optional[str], data: bytes) -> None:
-        if key and self._sql("INSERT OR REPLACE INTO entries (id, data) VALUES (?, ?)",
-                             [(f"{kind}:{key}", data)]) is not None:
+        if not key or self.root is None:
+            return
+        if self._batching():
+            self._pending[f"{kind}:{key}"] = data
+            self._pending_bytes += len(data)
             self.used.setdefault(kind, set()).add(key)
+            if self._pending_bytes > BATCH_BYTES:
+                self._flush()
+        elif self._sql(INSERT, [(f"{kind}:{key}", data)]) is not None:
+            self.used.setdefault(kind, set()).add(key)
+
+    def _batching(self) -> bool:
+        """A batch is open in this process (a forked child does not write its parent's)."""
+        return self._batch_pid == os.getpid()
+
+    @contextmanager
+    def batch(self):
+        """Writes inside are kept and written together; nested batches join the outer one."""
+        if self._batching():
+            yield self
+            return
+        self._batch_pid, self._pending, self._pending_bytes = os.getpid(), {}, 0
+        try:
+            yield self
+        finally:
+            self._flush()
+            self._batch_pid = 0
+
+    def _flush(self) -> None:
+        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        if pending:
+            self._sql(INSERT, list(pending.items()))
 
     def get_object(self, kind: str, key: Optional[str]) -> Any:
         data = self.get(kind, key)

@@ -119,10 +119,11 @@ def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = N
                                           state=(lambda: photos.photos) if photos is not None else None)
     for found in measured:
         photos.photos.update(found)
-    for (b, key), result in zip(todo, results):
-        b.body_html = result[0]
-        known[key] = result
-        store.put_object("html", key, result)
+    with store.batch():
+        for (b, key), result in zip(todo, results):
+            b.body_html = result[0]
+            known[key] = result
+            store.put_object("html", key, result)
     for b in content.bulletins:
         b.lead = b.meta.summary or first_paragraph(b.body_html)
 

@@ -7,10 +7,12 @@ built from nothing.
 from __future__ import annotations
 
 import filecmp
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from PIL import Image
 
 from conftest import bantin, make_project
 from generator.cache import Store
+from generator.content.reader import Reader
 from test_editor_workflow import fetch, free_port, stop_server, wait_for
 
 SEED = "bulletins/2022/long-bien-giao-ban-du-luan-xa-hoi-thang-9-2022.md"
@@ -170,3 +173,36 @@ def test_serve_rewrites_only_what_an_edit_changed(tmp_path):
     finally:
         stop_server(proc)
         log.close()
+
+
+def test_a_preview_reads_an_edited_bulletin_again_even_at_its_old_size_and_date(tmp_path):
+    """The preview skips files whose size and times are unchanged: an edit that keeps the size
+    and puts the old modification time back must still be seen."""
+    content = make_project(tmp_path / "site") / "content"
+    path = content / SEED
+    past = time.time() - 3600
+    os.utime(path, (past, past))
+    memo: dict = {}
+    first = Reader(content, memo=memo).read()
+    assert not any(b.title.startswith("Z") for b in first.bulletins)
+    data = path.read_bytes()
+    assert data.endswith(b"\n")
+    path.write_bytes(data.replace(b"title: ", b"title: Z", 1)[:-1])      # same size
+    os.utime(path, (past, past))
+    second = Reader(content, memo=memo).read()
+    edited = next(b for b in second.bulletins if b.source_path.endswith(SEED))
+    assert edited.title.startswith("Z"), "the preview showed the bulletin as it was before the edit"
+
+
+def test_a_batch_writes_its_entries_together_at_its_end(tmp_path):
+    writer, reader = Store(tmp_path), Store(tmp_path)
+    try:
+        with writer.batch():
+            writer.put("pages", "k1", b"one")
+            writer.put("pages", "k2", b"two")
+            assert writer.get("pages", "k1") == b"one", "an entry put in a batch was not found by its own store"
+            assert reader.get("pages", "k1") is None, "the batch wrote before its end"
+        assert (reader.get("pages", "k1"), reader.get("pages", "k2")) == (b"one", b"two")
+    finally:
+        writer.close()
+        reader.close()
