@@ -184,8 +184,9 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             period=vietnamese.period,
             document_url=document_url,
             person_url=person_url,
+            url=writer.url_filter(env.filters["url"]),
         )
-        env.globals.update(status_labels=STATUS_LABELS, kind_labels=KIND_LABELS,
+        env.globals.update(status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, once=writer.once,
                            search_record=lambda b: search.record(self.build.site, b),
                            photo=lambda src: self.build.photos.get(src) if self.build.photos else None)
         # MkDocs' environment does not escape; Bantin's templates print editors' text, so they do.
@@ -308,7 +309,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
                 done = self.search_wanted
                 tmp = Path(tempfile.mkdtemp(prefix="bantin-index-", dir=site_dir.parent))
                 try:
-                    search.index_cached(tmp, self.pagefind, Path(self.mirror_dir), self.build.store)
+                    search.index_cached(tmp, self.pagefind, Path(self.mirror_dir), self.build.store, background=True)
                     swap(str(tmp / search.BUNDLE_DIR), str(site_dir / search.BUNDLE_DIR))
                 except (search.PagefindError, OSError) as exc:
                     log.error("Bantin: %s", exc)

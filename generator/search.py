@@ -86,7 +86,7 @@ def plain_text(b: Bulletin) -> str:
             parts += [c.title, c.summary, c.response.agency, c.response.answer]
         parts += list(op.recommendations)
     parts += [b.meta.author, b.meta.source, b.category.name, b.unit.name, *(t.name for t in b.topics)]
-    return _SPACE.sub(" ", " ".join(p for p in parts if p)).strip()
+    return " ".join(" ".join(p for p in parts if p).split())
 
 
 def folded_words(text: str) -> str:
@@ -95,11 +95,9 @@ def folded_words(text: str) -> str:
     Pagefind already matches "du luan" to "dư luận"; only "đ" needs help, so only the
     words holding it are copied, which keeps pages and index small.
     """
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(text):
-        if "đ" in word or "Đ" in word:
-            seen.setdefault(fold(word), None)
-    return " ".join(seen)
+    tokens = dict.fromkeys(t for t in text.split() if "đ" in t or "Đ" in t)   # split first: far faster than \w+
+    words = dict.fromkeys(w for t in tokens for w in _WORD.findall(t) if "đ" in w or "Đ" in w)
+    return " ".join(dict.fromkeys(fold(w) for w in words))
 
 
 def record(site: Site, b: Bulletin) -> Record:
@@ -200,11 +198,12 @@ class IndexReport:
 
 
 def index(site_dir: Path, project_dir: Optional[Path] = None, binary: Optional[Path] = None,
-          source_dir: Optional[Path] = None) -> IndexReport:
+          source_dir: Optional[Path] = None, background: bool = False) -> IndexReport:
     """Index the bulletin pages into <site>/pagefind/.
 
     `source_dir` holds the same pages at the same paths without the site's frame (see
     writer.py): indexing it gives the same index for much less time and memory.
+    `background`: at low priority, so that a preview's next edit is not kept waiting.
     """
     binary = binary or find_binary(project_dir)
     site_dir = Path(site_dir)
@@ -213,6 +212,8 @@ def index(site_dir: Path, project_dir: Optional[Path] = None, binary: Optional[P
         shutil.rmtree(bundle)
     command = [str(binary), "--site", str(source_dir or site_dir), "--output-path", str(bundle),
                "--force-language", LANGUAGE]
+    if background and shutil.which("nice"):
+        command = ["nice", "-n", "10", *command]
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except OSError as exc:
@@ -230,7 +231,8 @@ def index(site_dir: Path, project_dir: Optional[Path] = None, binary: Optional[P
     return IndexReport(binary, found, int(pages.group(1)) if pages else 0, bundle, run.stdout + run.stderr)
 
 
-def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store) -> IndexReport:
+def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store,
+                 background: bool = False) -> IndexReport:
     """`index`, unless the same pages were indexed by the same Pagefind before: then its copy."""
     found = version(binary)
     key = digest(str(binary), found, tree_digest([source_dir]))
@@ -243,7 +245,7 @@ def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store) -
         store.used.setdefault("search", set()).add(key)
         pages = sum(1 for _ in Path(source_dir).rglob("index.html"))
         return IndexReport(binary, found, pages, bundle, "index unchanged: taken from the cache")
-    report = index(site_dir, binary=binary, source_dir=source_dir)
+    report = index(site_dir, binary=binary, source_dir=source_dir, background=background)
     store.put_tree("search", key, report.bundle)
     store.used.setdefault("search", set()).add(key)
     return report

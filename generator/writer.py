@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import html
 import os
+import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
+from urllib.parse import urlsplit
+
+from jinja2 import pass_context
 
 from .cache import Store, digest
 from .parallel import fork_map
 from .views.base import Page
 
 SPLIT = "@@BANTIN:SPLIT@@"
+ROOT = "@@BANTIN:ROOT@@/"       # in a page's own part, where the way back to the site's root goes
 TOKENS = {
     "title": "@@BANTIN:TITLE@@",
     "description": "@@BANTIN:DESCRIPTION@@",
@@ -40,6 +46,53 @@ def depth(url: str) -> int:
 def relative_root(url: str) -> str:
     """The way back to the site's root from a page: '../..' for 'a/b/'."""
     return "/".join([".."] * depth(url)) or "."
+
+
+def root_prefix(url: str) -> str:
+    """What takes ROOT's place in the page at `url`: '../../' for 'a/b/', './' at the root."""
+    return "../" * depth(url) or "./"
+
+
+@lru_cache(maxsize=1 << 16)
+def from_root(value: str) -> str:
+    """`value` (a site path) as a link from the root, behind ROOT; addresses with a scheme,
+    absolute paths and anchors stay as they are, as with MkDocs' `url` filter."""
+    value = value or "."
+    if urlsplit(value).scheme or urlsplit(value).netloc or value.startswith(("/", "#")):
+        return value
+    up = 0
+    norm = posixpath.normpath(value) + "/"
+    while norm.startswith("../", up * 3):
+        up += 1
+    path = posixpath.normpath("/" + value)[1:]
+    if path and value.endswith("/"):
+        path += "/"
+    return "../" * up + ROOT + path
+
+
+def url_filter(theme_url: Callable) -> Callable:
+    """The theme's `url` filter, except in a page's own part: there a link is written from
+    the root, so that the part, and each card in it, is the same at any depth and is made
+    once; the writer then puts the way back to the root in ROOT's place."""
+    @pass_context
+    def url(context, value):
+        if context.get("bantin_fragment"):
+            return from_root(str(value))
+        return theme_url(context, value)
+    return url
+
+
+@pass_context
+def once(context, *key, caller):
+    """`{% call once(key...) %}`: a piece shown on many pages (a bulletin's card) made once per
+    build and writing process, when the piece depends on nothing but `key`."""
+    memo = context.get("bantin_once")
+    if memo is None:
+        return caller()
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = caller()
+    return found
 
 
 @dataclass
@@ -106,6 +159,7 @@ class Writer:
         self.store = store or Store(None)
         self._frames: dict[int, Frame] = {}
         self._frame_digests: dict[int, str] = {}
+        self._once: dict[tuple, str] = {}
 
     def frame(self, url: str) -> Frame:
         d = depth(url)
@@ -133,13 +187,15 @@ class Writer:
             view=page,
             feeds=list(feeds) + list(page.feeds),
             bantin_layout=FRAGMENT_LAYOUT,
+            bantin_fragment=True,
+            bantin_once=self._once,
         )
         text = self.env.get_template(page.template).render(context)
         self.store.put("pages", key, text.encode("utf-8"))
         return text
 
     def render(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
-        head, _, content = self.fragment(page, feeds, key).partition(SPLIT)
+        head, _, content = self.fragment(page, feeds, key).replace(ROOT, root_prefix(page.url)).partition(SPLIT)
         if self.search_dir is not None and SEARCH_MARK in content:
             self._write(self.search_dir / page.url / "index.html", SEARCH_PAGE.format(content=content))
         return self.frame(page.url).fill({
@@ -164,8 +220,11 @@ class Writer:
         keys = list(keys) if keys is not None else [None] * len(pages)
         for url in {p.url for p in pages}:  # frames are made before forking, so that children share them
             self.frame(url)
-        fork_map(lambda part: [self.write_one(page, feeds, key) for page, key in part],
-                 list(zip(pages, keys)), jobs or min(os.cpu_count() or 1, 8), MIN_PAGES)
+        def work(part):
+            with self.store.batch():
+                return [self.write_one(page, feeds, key) for page, key in part]
+
+        fork_map(work, list(zip(pages, keys)), jobs or min(os.cpu_count() or 1, 8), MIN_PAGES)
 
 
 def write_files(site_dir: str | os.PathLike, files: Iterable) -> None:

@@ -206,6 +206,12 @@ def test_every_internal_link_and_image_resolves(index):
     assert not broken, f"{len(broken)} broken:\n" + "\n".join(sorted(set(broken))[:60])
 
 
+def test_no_page_shows_a_placeholder_of_the_writer(demo_site):
+    """Pages are set into a frame, and their links completed, by replacing markers: none may be left."""
+    left = [str(p.relative_to(demo_site)) for p in demo_site.rglob("*.html") if "@@BANTIN" in p.read_text(encoding="utf-8")]
+    assert not left, f"markers left in {len(left)} pages: {left[:5]}"
+
+
 def test_stylesheets_refer_only_to_files_of_the_site(demo_site):
     broken = []
     for css in demo_site.rglob("*.css"):
