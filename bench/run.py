@@ -153,12 +153,38 @@ def _stop_children(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
+TRASH = ".trash"
+SETTLE = 31     # seconds
+
+
+def discard(path: Path, work: Path) -> None:
+    """Set a folder aside, to be deleted once no build is timed (see `empty_trash`).
+
+    On this machine's disk (ext4 without a journal) the kernel avoids reusing inodes freed in
+    the last 30 s, and searches past them: a build that starts right after tens of thousands
+    of files were deleted (the last site, the last cache) creates its own files several times
+    slower, for a reason that is the benchmark's doing, not the build's.
+    """
+    if path.exists():
+        trash = work / TRASH
+        trash.mkdir(exist_ok=True)
+        os.replace(path, trash / f"{path.name}-{time.time_ns()}")
+
+
+def empty_trash(work: Path, settle: bool = False) -> None:
+    """Delete what `discard` set aside; with `settle`, wait until those inodes count as old."""
+    trash = work / TRASH
+    if trash.exists():
+        shutil.rmtree(trash, ignore_errors=True)
+        if settle:
+            time.sleep(SETTLE)
+
+
 def run_build(tool: str, n: int, project: Path, site: Path, work: Path, env: dict, timeout: float,
               probe_args: tuple = (), tag: str = "") -> Result:
     """One build in a fresh process, from a clean output folder."""
     result = Result(tool, n)
-    if site.exists():
-        shutil.rmtree(site)
+    discard(site, work)
     timings = work / f"timings-{tool}-{n}{tag}.json"
     timings.unlink(missing_ok=True)
     log = work / f"log-{tool}-{n}{tag}.txt"
@@ -450,6 +476,7 @@ def main(argv=None) -> None:
     (out / "run.pid").write_text(str(os.getpid()))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(args.root), os.environ.get("PYTHONPATH")])),
            "PYTHONDONTWRITEBYTECODE": "1"}
+    empty_trash(out, settle=True)      # left by a run that was stopped
     bantin_sizes = sorted(set(args.sizes) | set(args.blog_sizes))
     serve_size = args.serve_size if args.serve_size is not None else (10000 if 10000 in bantin_sizes else 0)
     bantin: dict[int, Result] = {}
@@ -463,7 +490,7 @@ def main(argv=None) -> None:
                                config=args.root / "mkdocs.yml", theme=args.root / "theme_overrides")
         print(f"corpus {n:,}: ready in {time.perf_counter() - t:.1f} s", flush=True)
         site = out / f"site-bantin-{n}"
-        shutil.rmtree(base / "bantin" / ".cache", ignore_errors=True)     # a cold build: nothing kept
+        discard(base / "bantin" / ".cache", out)     # a cold build: nothing kept
         r = bantin[n] = run_build("bantin", n, base / "bantin", site, out, env, args.timeout)
         print(f"bantin {n:,}: {'ok' if r.ok else r.error} {r.wall:.1f} s, CPU {r.cpu:.1f} s, {memory_note(r)}, "
               f"stages {json.dumps({k: round(v, 2) for k, v in r.probe.get('pipeline', {}).items()})}", flush=True)
@@ -472,20 +499,21 @@ def main(argv=None) -> None:
         if r.ok:   # the same build again, nothing changed: what the cache saves
             w = warm[n] = run_build("bantin", n, base / "bantin", site, out, env, args.timeout, tag="-warm")
             print(f"bantin {n:,} again, nothing changed: {w.wall:.1f} s, {memory_note(w)}", flush=True)
-        if not args.keep_sites and site.exists():
-            shutil.rmtree(site)
+        if not args.keep_sites:
+            discard(site, out)
         if n in args.blog_sizes:
             site = out / f"site-blog-{n}"
             r = blog[n] = run_build("blog", n, base / "blog", site, out, env, args.timeout)
             print(f"blog {n:,}: {'ok' if r.ok else r.error} {r.wall:.1f} s, CPU {r.cpu:.1f} s, {memory_note(r)}", flush=True)
-            if not args.keep_sites and site.exists():
-                shutil.rmtree(site)
+            if not args.keep_sites:
+                discard(site, out)
     serve = None
     if serve_size:
         base = corpus.generate(serve_size, out / f"corpus-{serve_size}", seed=args.seed, layouts=("bantin",),
                                config=args.root / "mkdocs.yml", theme=args.root / "theme_overrides")
         serve = measure_serve(base / "bantin", out, env)
         print(f"serve {serve_size:,}: {json.dumps(serve)}", flush=True)
+    empty_trash(out)
     args.warm = warm
     text = report(args, bantin, blog, serve, extra)
     print()
