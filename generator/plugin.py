@@ -15,7 +15,7 @@ import threading
 from importlib.metadata import PackageNotFoundError, version as package_version
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 from zoneinfo import ZoneInfo
 
 from mkdocs.config import base
@@ -226,18 +226,32 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         if preview and self.pagefind and self.mirror_dir is None:
             self.mirror_dir = tempfile.mkdtemp(prefix="bantin-search-")
         search_dir = self.mirror_dir if preview else (tempfile.mkdtemp(prefix="bantin-search-") if self.pagefind else None)
+        indexing: list[search.Indexing] = []
+
+        def start_index() -> None:
+            """Called once the bulletin pages are written: Pagefind runs while the rest is written."""
+            try:
+                indexing.append(search.Indexing(Path(config.site_dir), self.pagefind, Path(search_dir),
+                                                self.build.store))
+            except search.PagefindError as exc:
+                raise BantinError(str(exc)) from None
+
         try:
             with pipeline.timed(self.build.timings, "write"):
-                self.write_pages(config, search_dir)
+                self.write_pages(config, search_dir, start_index if self.pagefind and not preview else None)
             if self.pagefind and preview:
                 self.index_later(Path(config.site_dir))   # the preview is shown now; search follows
-            elif self.pagefind:
+            elif indexing:
                 with pipeline.timed(self.build.timings, "search"):
                     try:
-                        search.index_cached(Path(config.site_dir), self.pagefind, Path(search_dir), self.build.store)
+                        indexing[0].wait()
                     except search.PagefindError as exc:
                         raise BantinError(str(exc)) from None
         finally:
+            for running in indexing:
+                if running.proc is not None and running.proc.poll() is None:
+                    running.proc.kill()     # a build that failed while Pagefind ran
+                    running.proc.wait()
             if search_dir and not preview:
                 shutil.rmtree(search_dir, ignore_errors=True)
         if not preview:
@@ -255,9 +269,12 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         if self.mirror_dir:
             shutil.rmtree(self.mirror_dir, ignore_errors=True)
 
-    def write_pages(self, config, search_dir: Optional[str] = None) -> None:
+    def write_pages(self, config, search_dir: Optional[str] = None,
+                    indexable: Optional[Callable[[], None]] = None) -> None:
         """Every page outside the navigation, and every plain file, through the writer.
 
+        Bulletin pages come first; `indexable` is called once they are written (and so the
+        pages to index are all there), and the other pages are written while it runs.
         In a dirty preview the folder still holds the last build: only what changed is
         written (the edited bulletin's own page first), and what is gone is removed.
         """
@@ -291,7 +308,20 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             pages, keys = [pages[i] for i in changed], [keys[i] for i in changed]
         else:
             assets = self.build.assets
-        out.write(pages, site_feeds, jobs=self.config.jobs, keys=keys)
+        if indexable is not None:
+            bulletin_urls = {b.url for b in self.build.content.bulletins}
+            first = [i for i, page in enumerate(pages) if page.url in bulletin_urls]
+            rest = sorted(set(range(len(pages))) - set(first))
+            out.write([pages[i] for i in first], site_feeds, jobs=self.config.jobs, keys=[keys[i] for i in first])
+            indexable()
+            mirrored = out.write([pages[i] for i in rest], site_feeds, jobs=self.config.jobs,
+                                 keys=[keys[i] for i in rest])
+            stray = [pages[i].url for i, went in zip(rest, mirrored) if went]
+            if stray:   # it would be missing from the index, which was started without it
+                raise BantinError(f"Trang /{stray[0]} không phải bài tin nhưng được đánh dấu để tìm kiếm "
+                                  f"(data-pagefind-body): chỉ mẫu bantin/bulletin.html được có dấu này.")
+        else:
+            out.write(pages, site_feeds, jobs=self.config.jobs, keys=keys)
         # Entries used by the forked writers, as the parent could not see them: kept.
         self.build.store.used.setdefault("pages", set()).update(k for k in all_keys if k)
         writer.write_files(config.site_dir, assets)

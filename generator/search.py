@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -197,58 +198,71 @@ class IndexReport:
     log: str
 
 
-def index(site_dir: Path, project_dir: Optional[Path] = None, binary: Optional[Path] = None,
-          source_dir: Optional[Path] = None, background: bool = False) -> IndexReport:
-    """Index the bulletin pages into <site>/pagefind/.
+class Indexing:
+    """Pagefind indexing the pages of `source_dir` into <site>/pagefind/, started now and
+    finished by `wait()`, so that the build can write the rest of the site meanwhile.
 
-    `source_dir` holds the same pages at the same paths without the site's frame (see
-    writer.py): indexing it gives the same index for much less time and memory.
+    `source_dir` holds the bulletin pages at their paths without the site's frame (see
+    writer.py): indexing it gives the same index for much less time and memory.  When the
+    same pages were indexed by the same Pagefind before, the index kept in `store` is used.
     `background`: at low priority, so that a preview's next edit is not kept waiting.
     """
-    binary = binary or find_binary(project_dir)
-    site_dir = Path(site_dir)
-    bundle = site_dir / BUNDLE_DIR
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    command = [str(binary), "--site", str(source_dir or site_dir), "--output-path", str(bundle),
-               "--force-language", LANGUAGE]
-    if background and shutil.which("nice"):
-        command = ["nice", "-n", "10", *command]
-    try:
-        run = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-    except OSError as exc:
-        raise PagefindError(f"Không chạy được Pagefind ({binary}): {exc}") from None
-    if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        raise PagefindError(f"Pagefind lỗi khi tạo chỉ mục tìm kiếm ({' '.join(command)}):\n"
-                            f"{run.stdout}{run.stderr}".rstrip())
-    for name in UNUSED_BUNDLE_FILES:
-        (bundle / name).unlink(missing_ok=True)
-    pages = _INDEXED.search(run.stdout)
-    found = version(binary)
-    if found.split(".")[:2] != PAGEFIND_VERSION.split(".")[:2]:
-        log.warning("Pagefind %s (%s) is not the version Bantin is made for (%s, package.json): "
-                    "search may download more per query.", found or "?", binary, PAGEFIND_VERSION)
-    return IndexReport(binary, found, int(pages.group(1)) if pages else 0, bundle, run.stdout + run.stderr)
+
+    def __init__(self, site_dir: Path, binary: Path, source_dir: Path, store: Optional[Store] = None,
+                 background: bool = False):
+        self.binary, self.store = binary, store or Store(None)
+        self.source_dir = Path(source_dir)
+        self.bundle = Path(site_dir) / BUNDLE_DIR
+        self.found = version(binary)
+        self.key = digest(str(binary), self.found, tree_digest([self.source_dir]))
+        self.kept = self.store.path("search", self.key) if self.store.root else None
+        self.proc: Optional[subprocess.Popen] = None
+        if self.bundle.exists():
+            shutil.rmtree(self.bundle)
+        if self.kept is not None and (self.kept / "pagefind.js").is_file():
+            return
+        self.command = [str(binary), "--site", str(self.source_dir), "--output-path", str(self.bundle),
+                        "--force-language", LANGUAGE]
+        if background and shutil.which("nice"):
+            self.command = ["nice", "-n", "10", *self.command]
+        self.output = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        try:
+            self.proc = subprocess.Popen(self.command, stdout=self.output, stderr=subprocess.STDOUT)
+        except OSError as exc:
+            self.output.close()
+            raise PagefindError(f"Không chạy được Pagefind ({binary}): {exc}") from None
+
+    def wait(self) -> IndexReport:
+        self.store.used.setdefault("search", set()).add(self.key)
+        if self.proc is None:
+            shutil.copytree(self.kept, self.bundle)
+            pages = sum(1 for _ in self.source_dir.rglob("index.html"))
+            return IndexReport(self.binary, self.found, pages, self.bundle, "index unchanged: taken from the cache")
+        try:
+            code = self.proc.wait(timeout=3600)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.output.seek(0)
+        text = self.output.read()
+        self.output.close()
+        if code != 0 or not (self.bundle / "pagefind.js").is_file():
+            raise PagefindError(f"Pagefind lỗi khi tạo chỉ mục tìm kiếm ({' '.join(self.command)}):\n"
+                                f"{text}".rstrip())
+        for name in UNUSED_BUNDLE_FILES:
+            (self.bundle / name).unlink(missing_ok=True)
+        if self.found.split(".")[:2] != PAGEFIND_VERSION.split(".")[:2]:
+            log.warning("Pagefind %s (%s) is not the version Bantin is made for (%s, package.json): "
+                        "search may download more per query.", self.found or "?", self.binary, PAGEFIND_VERSION)
+        self.store.put_tree("search", self.key, self.bundle)
+        pages = _INDEXED.search(text)
+        return IndexReport(self.binary, self.found, int(pages.group(1)) if pages else 0, self.bundle, text)
 
 
 def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store,
                  background: bool = False) -> IndexReport:
-    """`index`, unless the same pages were indexed by the same Pagefind before: then its copy."""
-    found = version(binary)
-    key = digest(str(binary), found, tree_digest([source_dir]))
-    kept = store.path("search", key) if store.root else None
-    if kept is not None and (kept / "pagefind.js").is_file():
-        bundle = Path(site_dir) / BUNDLE_DIR
-        if bundle.exists():
-            shutil.rmtree(bundle)
-        shutil.copytree(kept, bundle)
-        store.used.setdefault("search", set()).add(key)
-        pages = sum(1 for _ in Path(source_dir).rglob("index.html"))
-        return IndexReport(binary, found, pages, bundle, "index unchanged: taken from the cache")
-    report = index(site_dir, binary=binary, source_dir=source_dir, background=background)
-    store.put_tree("search", key, report.bundle)
-    store.used.setdefault("search", set()).add(key)
-    return report
+    """The index of the pages in `source_dir`, made now (see `Indexing`)."""
+    return Indexing(site_dir, binary, source_dir, store, background).wait()
 
 
 def bundle_size(bundle: Path) -> int:

@@ -160,6 +160,7 @@ class Writer:
         self._frames: dict[int, Frame] = {}
         self._frame_digests: dict[int, str] = {}
         self._once: dict[tuple, str] = {}
+        self._mirrored = False
 
     def frame(self, url: str) -> Frame:
         d = depth(url)
@@ -198,6 +199,7 @@ class Writer:
         head, _, content = self.fragment(page, feeds, key).replace(ROOT, root_prefix(page.url)).partition(SPLIT)
         if self.search_dir is not None and SEARCH_MARK in content:
             self._write(self.search_dir / page.url / "index.html", SEARCH_PAGE.format(content=content))
+            self._mirrored = True
         return self.frame(page.url).fill({
             "title": html.escape(page.title),
             "description": html.escape(page.description or page.title),
@@ -206,8 +208,11 @@ class Writer:
             "content": content,
         })
 
-    def write_one(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> None:
+    def write_one(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> bool:
+        """Writes the page; True when it also went to the search folder."""
+        self._mirrored = False
         self._write(self.site_dir / page.url / "index.html", self.render(page, feeds, key))
+        return self._mirrored
 
     @staticmethod
     def _write(path: Path, text: str) -> None:
@@ -215,16 +220,18 @@ class Writer:
         path.write_text(text, encoding="utf-8")
 
     def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0,
-              keys: Optional[Sequence[Optional[str]]] = None) -> None:
-        """Write every page; with more than one core, in forked processes that share the loaded theme."""
+              keys: Optional[Sequence[Optional[str]]] = None) -> list[bool]:
+        """Write every page; with more than one core, in forked processes that share the loaded theme.
+        Says for each page whether it went to the search folder too."""
         keys = list(keys) if keys is not None else [None] * len(pages)
         for url in {p.url for p in pages}:  # frames are made before forking, so that children share them
             self.frame(url)
+
         def work(part):
             with self.store.batch():
                 return [self.write_one(page, feeds, key) for page, key in part]
 
-        fork_map(work, list(zip(pages, keys)), jobs or min(os.cpu_count() or 1, 8), MIN_PAGES)
+        return fork_map(work, list(zip(pages, keys)), jobs or min(os.cpu_count() or 1, 8), MIN_PAGES)[0]
 
 
 def write_files(site_dir: str | os.PathLike, files: Iterable) -> None:
