@@ -44,15 +44,21 @@ def digest(*parts: Any) -> str:
 def tree_digest(paths: Iterable[Path], suffixes: Optional[tuple[str, ...]] = None) -> str:
     """One digest of every file under the given folders: their names and their bytes."""
     h = hashlib.blake2b(digest_size=16)
-    for root in paths:
-        root = Path(root)
-        if not root.exists():
-            continue
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            if suffixes and path.suffix not in suffixes or "__pycache__" in path.parts:
+    for root in map(str, paths):
+        found = []
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            found += [f if folder == "." else f"{folder}/{f}" for f in filenames
+                      if not suffixes or os.path.splitext(f)[1] in suffixes]
+        for rel in sorted(found):
+            try:
+                with open(os.path.join(root, rel), "rb") as fh:
+                    data = fh.read()
+            except OSError:         # not a file (a broken link), or gone meanwhile
                 continue
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
+            h.update(rel.encode())
+            h.update(data)
     return h.hexdigest()
 
 

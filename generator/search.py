@@ -17,10 +17,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
+try:
+    import fcntl
+except ImportError:      # Windows: every build gets a temporary search folder (see `mirror`)
+    fcntl = None
 
 from .cache import Store, digest, tree_digest
 from .content.markdown import plain_text as html_text
@@ -257,6 +262,55 @@ class Indexing:
         self.store.put_tree("search", self.key, self.bundle)
         pages = _INDEXED.search(text)
         return IndexReport(self.binary, self.found, int(pages.group(1)) if pages else 0, self.bundle, text)
+
+
+MIRROR = "mirror"
+
+
+@contextmanager
+def mirror(store: Store) -> Iterator[Path]:
+    """The folder of bare bulletin pages that Pagefind reads (see writer.py).
+
+    Kept in the cache between builds: a build then writes into folders that exist instead
+    of making ten thousand and deleting them at its end, which on some disks costs
+    seconds.  A project without a cache, or a second build of it running at the same
+    time, gets a temporary folder.
+    """
+    handle = None
+    if store.root is not None and fcntl is not None:
+        try:
+            store.root.mkdir(parents=True, exist_ok=True)
+            handle = open(store.root / (MIRROR + ".lock"), "w")
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            if handle is not None:
+                handle.close()
+            handle = None
+    if handle is not None:
+        try:
+            yield store.root / MIRROR
+        finally:
+            handle.close()
+        return
+    folder = Path(tempfile.mkdtemp(prefix="bantin-search-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def prune_mirror(folder: Path, urls: set[str]) -> None:
+    """Removes from the mirror the pages of bulletins no longer published, before indexing."""
+    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
+        rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        if "index.html" in filenames and ("" if rel == "." else rel + "/") not in urls:
+            os.unlink(os.path.join(dirpath, "index.html"))
+            filenames = [f for f in filenames if f != "index.html"]
+        if rel != "." and not filenames:
+            try:
+                os.rmdir(dirpath)       # only when empty: folders of bulletins that remain stay
+            except OSError:
+                pass
 
 
 def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store,

@@ -198,7 +198,7 @@ class Writer:
     def render(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
         head, _, content = self.fragment(page, feeds, key).replace(ROOT, root_prefix(page.url)).partition(SPLIT)
         if self.search_dir is not None and SEARCH_MARK in content:
-            self._write(self.search_dir / page.url / "index.html", SEARCH_PAGE.format(content=content))
+            self._write(self.search_dir / page.url / "index.html", SEARCH_PAGE.format(content=content), True)
             self._mirrored = True
         return self.frame(page.url).fill({
             "title": html.escape(page.title),
@@ -215,7 +215,14 @@ class Writer:
         return self._mirrored
 
     @staticmethod
-    def _write(path: Path, text: str) -> None:
+    def _write(path: Path, text: str, if_changed: bool = False) -> None:
+        """`if_changed`: a file kept from the last build is left as it is when it already says this."""
+        if if_changed:
+            try:
+                if path.read_text(encoding="utf-8") == text:
+                    return
+            except (OSError, UnicodeDecodeError):
+                pass
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from conftest import bantin, make_project
+from generator import search
 from generator.cache import Store
 from generator.content.reader import Reader
 from test_editor_workflow import fetch, free_port, stop_server, wait_for
@@ -138,6 +139,19 @@ def test_cached_search_index_is_the_index_of_the_pages(tmp_path):
     edit(project / "content" / SEED, body_sentence(project / "content" / SEED), "Từ khóa zyxwvu mới thêm.")
     bantin("build", "-q", cwd=project)
     assert sorted(p.name for p in (bundle / "fragment").iterdir()) != first
+    (project / "content" / SEED).unlink()
+    bantin("build", "-q", cwd=project)
+    assert len(list((bundle / "fragment").iterdir())) == len(first) - 1, \
+        "a removed bulletin is still in the search index"
+
+
+def test_a_second_build_at_the_same_time_indexes_from_its_own_folder(tmp_path):
+    store = Store(tmp_path)
+    with search.mirror(store) as first:
+        with search.mirror(store) as second:
+            assert first == tmp_path / search.MIRROR
+            assert second != first and second.is_dir()
+        assert not second.exists(), "the temporary folder was left behind"
 
 
 def test_serve_rewrites_only_what_an_edit_changed(tmp_path):
