@@ -38,7 +38,7 @@ from .config import Settings
 from .content.models import Bulletin
 from .site import Site
 from .vietnamese import nfc
-from .views.base import Asset, FeedLink, Page
+from .views.base import Asset, FeedLink
 from .views.listings import ATOM, category_url, feed_links, scope_title, scopes, topic_url
 
 GENERATOR = "Bantin"
@@ -197,7 +197,7 @@ class FeedBuilder:
         return out
 
 
-def feed_assets(site: Site, pages: list[Page]) -> list[Asset]:
+def feed_assets(site: Site) -> list[Asset]:
     """Every feed of the site: the portal's pair, then each scope's."""
     settings = site.settings
     check_settings(settings)

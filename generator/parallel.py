@@ -10,7 +10,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, TypeVar
+
+T = TypeVar("T")
 
 MIN_ITEMS = 500      # below this, starting processes costs more than it saves
 
@@ -56,3 +58,39 @@ def _run(k: int) -> tuple[list, object]:
     work, items, step, state = _WORK
     results = list(work(items[k::step]))
     return results, (state() if state else None)
+
+
+def later(work: Callable[[], T], size: int = MIN_ITEMS) -> Callable[[], T]:
+    """`work()` begun in a forked child while this process goes on; the returned function
+    waits for its result (or raises its exception).  Without fork or a second core, or for
+    work on fewer than MIN_ITEMS things, it is done here and now."""
+    if jobs_for(size) == 1:
+        value = work()
+        return lambda: value
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            outcome = (True, work())
+        except BaseException as exc:  # noqa: B036 - handed to the parent, which raises it
+            outcome = (False, exc)
+        send.send(outcome)
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+
+    def result() -> T:
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            raise RuntimeError("a build process ended without giving its result") from None
+        finally:
+            receive.close()
+            process.join()
+        if not ok:
+            raise value
+        return value
+
+    return result

@@ -34,12 +34,13 @@ PAGE_VIEWS: list[Callable[[Site], list[Page]]] = [
     calendar_views.calendar_pages,
     people_views.people_pages,
 ]
-ASSET_VIEWS: list[Callable[[Site, list[Page]], list[Asset]]] = [
-    lambda site, pages: bulletins.redirects(site),
+# Those that need only the site are made in a second process while this one makes the pages.
+ASSET_VIEWS: list[Callable[[Site], list[Asset]]] = [
+    bulletins.redirects,
     feeds.feed_assets,
-    sitemap.sitemap,
     calendar_views.calendar_files,
 ]
+PAGE_ASSET_VIEWS: list[Callable[[Site, list[Page]], list[Asset]]] = [sitemap.sitemap]
 # Main navigation: each entry is (title, site path); the categories become the header's tabs.
 NAV_ITEMS: list[Callable[[Site], list[tuple[str, str]]]] = [
     listings.nav_items,
@@ -213,9 +214,11 @@ def build(settings: Settings, memory: Optional[Memory] = None) -> Build:
     with timed(timings, "collect"):
         site = Site.build(settings, content)
     with timed(timings, "views"):
+        made_assets = parallel.later(lambda: [asset for view in ASSET_VIEWS for asset in view(site)],
+                                     len(site.bulletins))
         pages = [page for view in PAGE_VIEWS for page in view(site)]
-    with timed(timings, "feeds"):
-        assets = [asset for view in ASSET_VIEWS for asset in view(site, pages)]
+    with timed(timings, "feeds"):       # what is left of them once the pages are made
+        assets = made_assets() + [asset for view in PAGE_ASSET_VIEWS for asset in view(site, pages)]
     nav = [item for items in NAV_ITEMS for item in items(site)]
     return Build(settings, content, site, pages, assets, nav, timings, photos, store,
                  site_digest(settings, content, photos, nav))

@@ -232,3 +232,33 @@ def test_parallel_rendering_gives_the_same_html_and_photos(monkeypatch):
     assert any("<figure>" in html for _, html, _ in one) and any("bt-doc-link" in html for _, html, _ in one)
     assert two == one
     assert photos_two == photos_one and photos_one
+
+
+def test_a_build_split_between_processes_gives_the_same_pages_and_files(monkeypatch):
+    """Reading, rendering, and feeds made beside the pages: forked or not, the same result."""
+    from conftest import ROOT
+    from generator import parallel
+
+    def built(jobs: int):
+        monkeypatch.setattr(parallel, "jobs_for", lambda count, j=0, min_items=0: jobs)
+        result = pipeline.build(Settings(content_dir=ROOT / "content", site_url="https://x.vn/"))
+        return [(p.url, p.title) for p in result.pages], {a.path: a.content for a in result.assets}
+
+    one, two = built(1), built(2)
+    assert any(path.endswith(".xml") for path in one[1]) and any(path.endswith(".ics") for path in one[1])
+    assert two == one
+
+
+def test_work_done_in_another_process_gives_back_its_result_or_its_error(monkeypatch):
+    import os
+    from generator import feeds, parallel
+
+    monkeypatch.setattr(parallel, "jobs_for", lambda count, j=0, min_items=0: 2)
+    pid, value = parallel.later(lambda: (os.getpid(), ["kết quả"]))()
+    assert value == ["kết quả"] and pid != os.getpid()
+
+    def fails():
+        raise feeds.FeedError("site_url thiếu")
+
+    with pytest.raises(feeds.FeedError, match="site_url thiếu"):
+        parallel.later(fails)()

@@ -186,7 +186,7 @@ def calendar_pages(site: Site) -> list[Page]:
     return pages
 
 
-def calendar_files(site: Site, pages=None) -> list[Asset]:
+def calendar_files(site: Site) -> list[Asset]:
     entries = meetings(site.bulletins)
     if not entries:
         return []
