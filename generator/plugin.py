@@ -81,6 +81,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         self.written_dir: Optional[str] = None
         self.files_written: dict[str, str] = {}
         self.mirror_dir: Optional[str] = None           # the preview's search copy, kept between builds
+        self.mirror_hold = contextlib.ExitStack()       # ...held (locked) until the preview stops
         self.search_thread: Optional[threading.Thread] = None
         self.search_wanted = 0
 
@@ -193,7 +194,8 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             url=writer.url_filter(env.filters["url"]),
         )
         env.globals.update(status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, once=writer.once,
-                           search_record=lambda b: search.record(self.build.site, b),
+                           # what a bulletin tells the index; none without one
+                           search_record=(lambda b: search.record(self.build.site, b)) if self.config.search else None,
                            photo=lambda src: self.build.photos.get(src) if self.build.photos else None)
         # MkDocs' environment does not escape; Bantin's templates print editors' text, so they do.
         env.autoescape = ours_escape
@@ -230,7 +232,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
     def on_post_build(self, *, config):
         preview = self.command == "serve"
         if preview and self.pagefind and self.mirror_dir is None:
-            self.mirror_dir = tempfile.mkdtemp(prefix="bantin-search-")
+            self.mirror_dir = str(self.mirror_hold.enter_context(search.mirror(self.build.store)))
         with contextlib.ExitStack() as stack:
             search_dir = self.mirror_dir if preview else (
                 stack.enter_context(search.mirror(self.build.store)) if self.pagefind else None)
@@ -282,8 +284,8 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             log.error("Bantin: lỗi khi dựng trang; thư mục %s cũ vẫn giữ nguyên.", self.final_site_dir)
 
     def on_shutdown(self):
-        if self.mirror_dir:
-            shutil.rmtree(self.mirror_dir, ignore_errors=True)
+        self.mirror_hold.close()     # a temporary folder goes; the cache's is left for the next build
+        self.mirror_dir = None
 
     def write_pages(self, config, search_dir: Optional[str] = None,
                     indexable: Optional[Callable[[], None]] = None) -> None:
@@ -355,6 +357,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
                 done = self.search_wanted
                 tmp = Path(tempfile.mkdtemp(prefix="bantin-index-", dir=site_dir.parent))
                 try:
+                    search.prune_mirror(Path(self.mirror_dir), {b.url for b in self.build.content.bulletins})
                     search.index_cached(tmp, self.pagefind, Path(self.mirror_dir), self.build.store, background=True)
                     swap(str(tmp / search.BUNDLE_DIR), str(site_dir / search.BUNDLE_DIR))
                 except (search.PagefindError, OSError) as exc:

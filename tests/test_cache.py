@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -156,6 +157,8 @@ def test_a_second_build_at_the_same_time_indexes_from_its_own_folder(tmp_path):
 
 def test_serve_rewrites_only_what_an_edit_changed(tmp_path):
     project = make_project(tmp_path / "site")
+    temporary = lambda: set(Path(tempfile.gettempdir()).glob("bantin-search-*"))  # noqa: E731
+    before = temporary()
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     log_path = tmp_path / "serve.log"
@@ -185,8 +188,10 @@ def test_serve_rewrites_only_what_an_edit_changed(tmp_path):
         assert wait_for(lambda: "Tiêu đề mới khi xem thử" in fetch(base + "chuyen-muc/du-luan-xa-hoi/")[1], 60), \
             "the category's listing (a page of the navigation) still shows the old title"
     finally:
-        stop_server(proc)
+        proc.kill()     # as a closed terminal would: the preview has no chance to clean up
+        proc.wait()
         log.close()
+    assert temporary() <= before, "the preview left its search pages in the temporary folder"
 
 
 def test_a_preview_reads_an_edited_bulletin_again_even_at_its_old_size_and_date(tmp_path):
