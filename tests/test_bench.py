@@ -110,15 +110,16 @@ def test_targets_are_judged_from_the_figures():
     assert re.search(r"blog plugin ÷ Bantin, neither with a search index \| ≥ 10× \| 15\.0× \| met", rows)
     assert re.search(r"serve.*\| 3\.0 s \| \*\*missed\*\*", rows)
     # With it: that build's own time, and the difference.
-    bantin_results[10000].plain = _result("bantin", 10000, 32.0)
+    bantin_results[10000].plain = _result("bantin", 10000, 32.0, peak=1100 * 2**20)
     bantin_results[2000].plain = _result("bantin", 2000, 3.0)
     rows = "\n".join(bench_run.targets(bantin_results, blog, None))
     assert re.search(r"without the search index \| ≤ 30 s \| 32\.0 s \| \*\*missed\*\*", rows)
     assert re.search(r"search index \(build with it − build without\) \| ≤ 30 s more \| 18\.0 s \| met", rows)
     assert re.search(r"neither with a search index \| ≥ 10× \| 20\.0× \| met", rows)
     assert re.search(r"Bantin with its search index \| ≥ 10× \| 15\.0× \| met", rows)
+    assert re.search(r"memory of the build without the search index \| ≤ 1,024 MiB \| 1,100 MiB \| \*\*missed\*\*", rows)
     rows = "\n".join(bench_run.targets({}, {}, None))
-    assert rows.count("not measured") == 7
+    assert rows.count("not measured") == 8
 
 
 def test_readme_results_are_replaced_between_markers(tmp_path, monkeypatch):
