@@ -2,9 +2,9 @@
 
     python bench/profile_build.py [--sizes 1000,2000] [--out bench/out] [--root .] [--jobs 1]
 
-Builds each corpus once under cProfile (in one process: page writing in
-worker processes would be invisible, so the plugin is given `jobs: 1` when it
-knows the option) and once without, and splits the profiled time into: YAML,
+Builds each corpus once under cProfile (in one process: work in forked
+processes would be invisible, so the plugin is given `jobs: 1`, which keeps
+reading, Markdown, feeds and pages in one process) and once without, and splits the profiled time into: YAML,
 validation, Markdown, our Jinja templates, Material's shell (base.html and its
 partials), MkDocs' per-page machinery, the rest.  Costs are in ms per page; a
 cost whose per-page time grows with N is

@@ -183,6 +183,8 @@ class Store:
             if db is None:
                 return None
             try:
+                if len(rows) == 1 and statement.startswith("SELECT"):
+                    return db.execute(statement, rows[0]).fetchall()    # a read needs no transaction of its own
                 with db:
                     if len(rows) == 1:
                         return db.execute(statement, rows[0]).fetchall()

@@ -25,6 +25,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
     cache_dir: Optional[Path] = None   # where builds keep what the next one can reuse; None: nothing kept
     theme_digest: str = ""             # of the templates and the site's configuration, for cache keys
+    jobs: int = 0                      # processes to share the work; 0: one per core, 1: this one only
 
     @property
     def base_path(self) -> str:

@@ -60,11 +60,11 @@ def _run(k: int) -> tuple[list, object]:
     return results, (state() if state else None)
 
 
-def later(work: Callable[[], T], size: int = MIN_ITEMS) -> Callable[[], T]:
+def later(work: Callable[[], T], size: int = MIN_ITEMS, jobs: int = 0) -> Callable[[], T]:
     """`work()` begun in a forked child while this process goes on; the returned function
     waits for its result (or raises its exception).  Without fork or a second core, or for
     work on fewer than MIN_ITEMS things, it is done here and now."""
-    if jobs_for(size) == 1:
+    if jobs_for(size, jobs) == 1:
         value = work()
         return lambda: value
     context = multiprocessing.get_context("fork")

@@ -66,10 +66,6 @@ class Build:
     store: Store = field(default_factory=lambda: Store(None))
     site_digest: str = ""                # what every page depends on: code, theme, settings, site data
 
-    def page_keys(self) -> list[Optional[str]]:
-        """Each page's cache key, or None for a page rendered every time."""
-        return [page.key(self.site_digest) for page in self.pages]
-
 
 @dataclass
 class Memory:
@@ -89,7 +85,7 @@ def timed(timings: dict, stage: str):
 def read(settings: Settings, store: Optional[Store] = None, memory: Optional[Memory] = None) -> ContentSet:
     reader = Reader(settings.content_dir, timezone=settings.timezone, language=settings.language,
                     now=settings.now, drafts=settings.drafts, future=settings.future,
-                    store=store, memo=memory.read if memory else None)
+                    store=store, memo=memory.read if memory else None, jobs=settings.jobs)
     return reader.read_or_raise()
 
 
@@ -162,7 +158,7 @@ def stamp(content: ContentSet) -> None:
 
 def site_digest(settings: Settings, content: ContentSet, photos: Optional[Photos], nav: list) -> str:
     """What every page may show besides its own view: settings (not the clock), site data, photos, theme."""
-    fixed = {k: v for k, v in vars(settings).items() if k not in ("now", "cache_dir")}
+    fixed = {k: v for k, v in vars(settings).items() if k not in ("now", "cache_dir", "jobs")}
     shown = sorted((p, photos.signature(p)) for p in photos.photos) if photos else []
     return digest(code_version(), settings.theme_digest, sorted(fixed.items(), key=lambda kv: kv[0]),
                   content.data.digest, shown, nav)
@@ -204,7 +200,7 @@ def build(settings: Settings, memory: Optional[Memory] = None) -> Build:
         content = read(settings, store, memory)
     photos = Photos(settings.content_dir, base_path=settings.base_path)
     with timed(timings, "render"):
-        render(settings, content, photos, store=store, memory=memory)
+        render(settings, content, photos, jobs=settings.jobs, store=store, memory=memory)
         stamp(content)
     with timed(timings, "images"):
         for b in content.bulletins:
@@ -215,7 +211,7 @@ def build(settings: Settings, memory: Optional[Memory] = None) -> Build:
         site = Site.build(settings, content)
     with timed(timings, "views"):
         made_assets = parallel.later(lambda: [asset for view in ASSET_VIEWS for asset in view(site)],
-                                     len(site.bulletins))
+                                     len(site.bulletins), settings.jobs)
         pages = [page for view in PAGE_VIEWS for page in view(site)]
     with timed(timings, "feeds"):       # what is left of them once the pages are made
         assets = made_assets() + [asset for view in PAGE_ASSET_VIEWS for asset in view(site, pages)]

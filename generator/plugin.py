@@ -52,7 +52,7 @@ class BantinConfig(base.Config):
     drafts = c.Optional(c.Type(bool))              # default: shown in `serve` only
     future = c.Optional(c.Type(bool))              # default: shown in `serve` only
     swap = c.Type(bool, default=True)              # build into a temporary folder, then swap
-    jobs = c.Type(int, default=0)                  # processes that write pages; 0: one per core
+    jobs = c.Type(int, default=0)                  # processes to share the build; 0: one per core
     search = c.Type(bool, default=True)            # index the site with Pagefind (needs `npm install`)
     cache = c.Type(bool, default=True)             # keep what the next build can reuse, in .cache/bantin/
 
@@ -116,6 +116,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             publisher=self.config.publisher,
             cache_dir=project_dir(config) / ".cache" / "bantin" if self.config.cache else None,
             theme_digest=theme_digest(config),
+            jobs=self.config.jobs,
         )
 
     def on_config(self, config):
@@ -297,20 +298,19 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         written (the edited bulletin's own page first), and what is gone is removed.
         """
         in_mkdocs = {file.src_uri for file in self.files}
-        all_keys = self.build.page_keys()
-        pages, keys = [], []
-        for page, key in zip(self.build.pages, all_keys):
-            if page.src_uri not in in_mkdocs:
-                pages.append(page)
-                keys.append(key)
+        preview = self.command == "serve"
+        pages = [page for page in self.build.pages if page.src_uri not in in_mkdocs]
+        # A preview compares keys with its last build's, so it makes them here; a build lets
+        # each writing process make those of its own pages.
+        keys = [page.key(self.build.site_digest) for page in pages] if preview else [None] * len(pages)
         site_feeds = feeds.site_feeds(self.build.site.settings)
         base = {"config": config, "nav": self.nav, "bantin": self.build.site}
         out = writer.Writer(self.env, lambda depth: self.frame(config, depth), base, config.site_dir,
                             self.build.site.settings.absolute, search_dir, self.build.store)
         files = {asset.path: digest(asset.content) for asset in self.build.assets}
         written = {page.url: (digest(key, out.frame_digest(page.url)) if key else None)
-                   for page, key in zip(pages, keys)}
-        if self.dirty and self.command == "serve" and self.written_dir == config.site_dir:
+                   for page, key in zip(pages, keys)} if preview else {}
+        if self.dirty and preview and self.written_dir == config.site_dir:
             changed = [i for i, page in enumerate(pages)
                        if written[page.url] is None or self.written.get(page.url) != written[page.url]]
             bulletin_urls = {b.url for b in self.build.content.bulletins}
@@ -323,25 +323,31 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             assets = [a for a in self.build.assets if self.files_written.get(a.path) != files[a.path]]
             log.info("Bantin: ghi lại %d/%d trang và %d/%d tệp đã thay đổi", len(changed), len(pages),
                      len(assets), len(files))
+            used = {k for k in keys if k}
             pages, keys = [pages[i] for i in changed], [keys[i] for i in changed]
         else:
-            assets = self.build.assets
+            assets, used = self.build.assets, set()
+
+        def write(chosen: list[int]) -> list[bool]:
+            done = out.write([pages[i] for i in chosen], site_feeds, jobs=self.config.jobs,
+                             keys=[keys[i] for i in chosen], site_digest=self.build.site_digest)
+            used.update(key for _, key in done if key)
+            return [mirrored for mirrored, _ in done]
+
         if indexable is not None:
             bulletin_urls = {b.url for b in self.build.content.bulletins}
             first = [i for i, page in enumerate(pages) if page.url in bulletin_urls]
             rest = sorted(set(range(len(pages))) - set(first))
-            out.write([pages[i] for i in first], site_feeds, jobs=self.config.jobs, keys=[keys[i] for i in first])
+            write(first)
             indexable()
-            mirrored = out.write([pages[i] for i in rest], site_feeds, jobs=self.config.jobs,
-                                 keys=[keys[i] for i in rest])
-            stray = [pages[i].url for i, went in zip(rest, mirrored) if went]
+            stray = [pages[i].url for i, went in zip(rest, write(rest)) if went]
             if stray:   # it would be missing from the index, which was started without it
                 raise BantinError(f"Trang /{stray[0]} không phải bài tin nhưng được đánh dấu để tìm kiếm "
                                   f"(data-pagefind-body): chỉ mẫu bantin/bulletin.html được có dấu này.")
         else:
-            out.write(pages, site_feeds, jobs=self.config.jobs, keys=keys)
-        # Entries used by the forked writers, as the parent could not see them: kept.
-        self.build.store.used.setdefault("pages", set()).update(k for k in all_keys if k)
+            write(list(range(len(pages))))
+        # Entries the writing processes used, which this one could not see: kept.
+        self.build.store.used.setdefault("pages", set()).update(used)
         writer.write_files(config.site_dir, assets)
         self.written, self.files_written, self.written_dir = written, files, config.site_dir
 

@@ -227,16 +227,26 @@ class Writer:
         path.write_text(text, encoding="utf-8")
 
     def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0,
-              keys: Optional[Sequence[Optional[str]]] = None) -> list[bool]:
+              keys: Optional[Sequence[Optional[str]]] = None,
+              site_digest: Optional[str] = None) -> list[tuple[bool, Optional[str]]]:
         """Write every page; with more than one core, in forked processes that share the loaded theme.
-        Says for each page whether it went to the search folder too."""
+
+        Each page's cache key is one of `keys`, or, given `site_digest`, made where the page
+        is written (so that the processes share that work too).  Says for each page whether
+        it went to the search folder too, and its key.
+        """
         keys = list(keys) if keys is not None else [None] * len(pages)
         for url in {p.url for p in pages}:  # frames are made before forking, so that children share them
             self.frame(url)
 
         def work(part):
+            out = []
             with self.store.batch():
-                return [self.write_one(page, feeds, key) for page, key in part]
+                for page, key in part:
+                    if key is None and site_digest is not None:
+                        key = page.key(site_digest)
+                    out.append((self.write_one(page, feeds, key), key))
+            return out
 
         return fork_map(work, list(zip(pages, keys)), jobs or min(os.cpu_count() or 1, 8), MIN_PAGES)[0]
 
