@@ -158,11 +158,15 @@ def builds(n: int, project: Path, out: Path, env: dict, jobs: int):
     prof = out / f"profile-{n}.prof"
     config, text = one_process(project, jobs)
     try:
+        # Both from nothing: the second would otherwise take every page from the first one's cache.
+        bench_run.discard(project / ".cache", out)
         plain = bench_run.run_build("bantin", n, project, out / f"site-plain-{n}", out, env, 7200, tag="-plain")
+        bench_run.discard(project / ".cache", out)
         profiled = bench_run.run_build("bantin", n, project, out / f"site-profile-{n}", out, env, 7200,
                                        probe_args=("--cprofile", str(prof)), tag="-profiled")
     finally:
         config.write_text(text, encoding="utf-8")
+        bench_run.empty_trash(out)
     for r in (plain, profiled):
         if not r.ok:
             raise SystemExit(f"build failed: {r.error}")
