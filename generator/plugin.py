@@ -245,6 +245,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             config.site_dir, self.final_site_dir, self.temp_dir = self.final_site_dir, None, None
 
     def write_and_index(self, config, search_dir: Optional[Path], preview: bool) -> None:
+        """The pages, then the search index: made in a build, left to the background in a preview."""
         indexing: list[search.Indexing] = []
 
         def start_index() -> None:
@@ -272,12 +273,6 @@ class BantinPlugin(BasePlugin[BantinConfig]):
                 if running.proc is not None and running.proc.poll() is None:
                     running.proc.kill()     # a build that failed while Pagefind ran
                     running.proc.wait()
-
-        if not preview:
-            self.forget_unused(self.build.store)
-        if self.final_site_dir:
-            swap(config.site_dir, self.final_site_dir)
-            config.site_dir, self.final_site_dir, self.temp_dir = self.final_site_dir, None, None
 
     def on_build_error(self, *, error):
         if self.temp_dir:
