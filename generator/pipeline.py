@@ -71,7 +71,7 @@ class Build:
 class Memory:
     """What a long-running preview keeps between its builds, beside the store on disk."""
 
-    read: dict = field(default_factory=dict)      # source path -> (key, read result)
+    read: dict = field(default_factory=dict)      # source path -> (key, read result, file signature, context)
     html: dict = field(default_factory=dict)      # body key -> (HTML, photos used)
 
 
@@ -210,11 +210,16 @@ def build(settings: Settings, memory: Optional[Memory] = None) -> Build:
     with timed(timings, "collect"):
         site = Site.build(settings, content)
     with timed(timings, "views"):
-        made_assets = parallel.later(lambda: [asset for view in ASSET_VIEWS for asset in view(site)],
+        # A preview keeps the calendars' events for its next build, from whichever process made them.
+        made_assets = parallel.later(lambda: ([asset for view in ASSET_VIEWS for asset in view(site)],
+                                              calendar_views.made_events() if memory is not None else None),
                                      len(site.bulletins), settings.jobs)
         pages = [page for view in PAGE_VIEWS for page in view(site)]
     with timed(timings, "feeds"):       # what is left of them once the pages are made
-        assets = made_assets() + [asset for view in PAGE_ASSET_VIEWS for asset in view(site, pages)]
+        assets, events = made_assets()
+        if events is not None:
+            calendar_views.keep_events(events)
+        assets += [asset for view in PAGE_ASSET_VIEWS for asset in view(site, pages)]
     nav = [item for items in NAV_ITEMS for item in items(site)]
     return Build(settings, content, site, pages, assets, nav, timings, photos, store,
                  site_digest(settings, content, photos, nav))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,8 +12,6 @@ from generator import pipeline
 from generator.config import Settings
 from generator.content.models import FrontMatter
 from generator.content.reader import Reader
-from generator.site import Site
-from generator.views import listings
 from generator.vietnamese import fold, period, person_key, slugify
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -247,6 +245,18 @@ def test_a_build_split_between_processes_gives_the_same_pages_and_files(monkeypa
     one, two = built(1), built(2)
     assert any(path.endswith(".xml") for path in one[1]) and any(path.endswith(".ics") for path in one[1])
     assert two == one
+
+
+def test_a_preview_keeps_calendar_events_made_in_another_process(monkeypatch):
+    """The preview's next build reuses the events of the last one, wherever they were made."""
+    from conftest import ROOT
+    from generator import parallel
+    from generator.views import calendar
+
+    monkeypatch.setattr(parallel, "jobs_for", lambda count, j=0, min_items=0: 2)
+    calendar.keep_events({})
+    pipeline.build(Settings(content_dir=ROOT / "content", site_url="https://x.vn/"), pipeline.Memory())
+    assert calendar.made_events(), "the preview forgot the calendars' events made by the second process"
 
 
 def test_work_done_in_another_process_gives_back_its_result_or_its_error(monkeypatch):

@@ -195,9 +195,20 @@ def calendar_files(site: Site) -> list[Asset]:
     for unit, _ in _units(site):
         files.append(Asset(unit_ics_url(unit.key), ics(site, meetings(site.by_unit_tree[unit.key]),
                                                       f"Lịch họp – {unit.name}", made)))
-    _EVENTS.clear()
-    _EVENTS.update(made)
+    keep_events(made)
     return files
+
+
+def made_events() -> dict[tuple, bytes]:
+    """The events the last calendars were made of (see `_EVENTS`)."""
+    return dict(_EVENTS)
+
+
+def keep_events(made: dict[tuple, bytes]) -> None:
+    """What the next build may reuse: this build's events only, so that the memo stays the site's size."""
+    if made is not _EVENTS:
+        _EVENTS.clear()
+        _EVENTS.update(made)
 
 
 def nav_items(site: Site) -> list[tuple[str, str]]:
