@@ -43,11 +43,6 @@ def depth(url: str) -> int:
     return len([part for part in url.split("/") if part])
 
 
-def relative_root(url: str) -> str:
-    """The way back to the site's root from a page: '../..' for 'a/b/'."""
-    return "/".join([".."] * depth(url)) or "."
-
-
 def root_prefix(url: str) -> str:
     """What takes ROOT's place in the page at `url`: '../../' for 'a/b/', './' at the root."""
     return "../" * depth(url) or "./"
@@ -127,16 +122,6 @@ class Frame:
         return "".join(out)
 
 
-@dataclass
-class _PageRef:
-    """What the theme's `url` filter needs of a page: its address."""
-
-    url: str
-    title: str = ""
-    meta: Optional[dict] = None
-    is_homepage: bool = False
-
-
 class Writer:
     """Renders pages with the theme's Jinja environment and writes them under `site_dir`.
 
@@ -183,8 +168,6 @@ class Writer:
             return cached.decode("utf-8")
         context = dict(self.base_context)
         context.update(
-            page=_PageRef(page.url, page.title, {"title": page.title}),
-            base_url=relative_root(page.url),
             view=page,
             feeds=list(feeds) + list(page.feeds),
             bantin_layout=FRAGMENT_LAYOUT,
