@@ -18,10 +18,8 @@ import gzip
 import http.server
 import json
 import mimetypes
-import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -19,7 +19,6 @@ import json
 import os
 import pstats
 import re
-import subprocess
 import sys
 from pathlib import Path
 

@@ -23,7 +23,7 @@ from conftest import bantin, make_project
 from generator import search
 from generator.cache import Store
 from generator.content.reader import Reader
-from test_editor_workflow import fetch, free_port, stop_server, wait_for
+from test_editor_workflow import fetch, free_port, wait_for
 
 SEED = "bulletins/2022/long-bien-giao-ban-du-luan-xa-hoi-thang-9-2022.md"
 

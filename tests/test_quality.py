@@ -13,7 +13,6 @@ import json
 import re
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -22,7 +21,7 @@ from lxml import etree
 from lxml import html as lhtml
 from PIL import Image
 
-from conftest import ROOT, SITE_URL, bantin, make_project, serve_dir
+from conftest import ROOT, SITE_URL, bantin, make_project
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
