@@ -1,0 +1,107 @@
+"""Every address of the site, in one place.
+
+Each function gives a site path: relative to the site's root, '/'-separated, a folder
+ending in '/' ('chuyen-muc/tin-tuc/') or a file ('feed.xml'); '' is the home page.
+Models and views ask here, so that an address is spelled once and templates read an
+object's `.url` instead of putting one together.
+"""
+from __future__ import annotations
+
+import posixpath
+
+HOME = ""
+UNITS = "don-vi/"
+TOPICS = "chu-de/"
+ARCHIVE = "luu-tru/"
+DOCUMENTS = "van-ban/"
+PEOPLE = "nhan-su/"
+TRACKER = "du-luan/"
+CALENDAR = "lich-hop/"
+CALENDAR_ICS = "lich-hop.ics"
+SEARCH = "tim-kiem/"
+SEARCH_BUNDLE = "pagefind/"
+SITEMAP = "sitemap.xml"
+NOT_FOUND = "404.html"
+RSS, ATOM = "feed.xml", "atom.xml"
+MEDIA = "media/"
+ASSETS = "assets/"
+_CATEGORIES = "chuyen-muc/"
+
+
+def bulletin(year: int, month: int, slug: str) -> str:
+    return f"{year:04d}/{month:02d}/{slug}/"
+
+
+def category(key: str) -> str:
+    return f"{_CATEGORIES}{key}/"
+
+
+def is_category(url: str) -> bool:
+    """A section's own listing: the header shows these as its tabs."""
+    return url.startswith(_CATEGORIES)
+
+
+def unit(key: str) -> str:
+    return f"{UNITS}{key}/"
+
+
+def topic(key: str) -> str:
+    return f"{TOPICS}{key}/"
+
+
+def year(number: int) -> str:
+    return f"{ARCHIVE}{number:04d}/"
+
+
+def month(year_number: int, month_number: int) -> str:
+    return f"{ARCHIVE}{year_number:04d}/{month_number:02d}/"
+
+
+def listing_page(base: str, number: int) -> str:
+    """Page `number` of the listing at `base`: the first is the listing itself."""
+    return base if number <= 1 else f"{base}trang/{number}/"
+
+
+def document(slug: str) -> str:
+    return f"{DOCUMENTS}{slug}/"
+
+
+def person(key: str) -> str:
+    return f"{PEOPLE}{key}/"
+
+
+def tracker_topic(key: str) -> str:
+    return f"{TRACKER}{key}/"
+
+
+def unit_calendar(key: str) -> str:
+    return f"{CALENDAR}{key}/"
+
+
+def unit_calendar_ics(key: str) -> str:
+    return f"{CALENDAR}{key}.ics"
+
+
+def rss(scope: str = HOME) -> str:
+    """A scope's RSS feed, in the scope's folder ('' for the whole portal)."""
+    return scope + RSS
+
+
+def atom(scope: str = HOME) -> str:
+    return scope + ATOM
+
+
+def file_of(url: str) -> str:
+    """The file a site path is written to: a folder's index.html, or the file itself."""
+    return url + "index.html" if url == HOME or url.endswith("/") else url
+
+
+def depth(url: str) -> int:
+    """How many folders down a page is written: 0 for the home page and for '404.html'."""
+    return file_of(url).count("/")
+
+
+def normal(path: str) -> str:
+    """A site path with '.', '..' and doubled slashes resolved within the site: never above its root."""
+    resolved = posixpath.normpath("/" + path).lstrip("/")
+    return resolved + "/" if path.endswith("/") and resolved else resolved
