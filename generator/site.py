@@ -1,6 +1,8 @@
-"""The site as collections of bulletins: by category, unit, topic and month.
+"""The site as collections: bulletins by category, unit, topic and month, and the registers'
+documents, people, meetings and concerns.
 
-Built once per build from the reader's content objects; every view, feed and
+Built once per build from the reader's content objects, before any view runs (and before
+work is shared between processes, which then all see the same); every view, feed and
 search record reads from here.  Lists are newest first.
 """
 from __future__ import annotations
@@ -9,6 +11,7 @@ import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from . import concerns as concern_list, documents as document_list, meetings as meeting_list, people as people_list
 from .config import Settings
 from .content.models import Bulletin, Category, Topic, Unit
 from .content.reader import ContentSet, SiteData
@@ -28,6 +31,15 @@ class Site:
     by_topic: dict[str, list[Bulletin]] = field(default_factory=dict)
     by_year: dict[int, list[Bulletin]] = field(default_factory=dict)
     by_month: dict[tuple[int, int], list[Bulletin]] = field(default_factory=dict)
+    documents: list[document_list.Document] = field(default_factory=list)  # cited, for /van-ban/
+    people: list[people_list.Person] = field(default_factory=list)         # chairs and guests
+    meetings: list[meeting_list.MeetingEntry] = field(default_factory=list)  # latest first
+    concerns: list[concern_list.Entry] = field(default_factory=list)       # newest summary first
+    nav: list = field(default_factory=list)        # the main menu (views.base.NavItem), from the features
+    # Each bulletin's neighbours in its category and its related bulletins, by address.
+    newer: dict[str, Bulletin] = field(default_factory=dict)
+    older: dict[str, Bulletin] = field(default_factory=dict)
+    related: dict[str, list[Bulletin]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, settings: Settings, content: ContentSet) -> "Site":
@@ -35,6 +47,10 @@ class Site:
         site._collect()
         site._link_neighbours()
         site._relate()
+        site.documents = document_list.collect(site.bulletins)
+        site.people = people_list.collect(site.bulletins)
+        site.meetings = meeting_list.collect(site.bulletins)
+        site.concerns = concern_list.collect(site.bulletins, site.data.topics)
         return site
 
     # -- collections
@@ -70,12 +86,18 @@ class Site:
     def children(self, unit: Unit) -> list[Unit]:
         return [u for u in self.data.units.values() if u.parent == unit.key]
 
+    def roots(self) -> list[Unit]:
+        """Units with no parent on this site: the tops of the unit tree."""
+        return [u for u in self.data.units.values() if not u.parent or u.parent not in self.data.units]
+
     def _link_neighbours(self) -> None:
         """Previous/next within the category: 'older' and 'newer' for a reader."""
         for items in self.by_category.values():
             for i, b in enumerate(items):
-                b.next = items[i - 1] if i > 0 else None          # newer
-                b.prev = items[i + 1] if i + 1 < len(items) else None  # older
+                if i > 0:
+                    self.newer[b.url] = items[i - 1]
+                if i + 1 < len(items):
+                    self.older[b.url] = items[i + 1]
 
     def _relate(self) -> None:
         """Related: most shared topics, then same unit, then nearest in time; never itself.
@@ -98,7 +120,7 @@ class Site:
                     scores[other] += weight
             scores.pop(b, None)
             here = stamp[b]
-            b.related = heapq.nsmallest(RELATED_COUNT, scores, key=lambda o: (-scores[o], abs(stamp[o] - here)))
+            self.related[b.url] = heapq.nsmallest(RELATED_COUNT, scores, key=lambda o: (-scores[o], abs(stamp[o] - here)))
 
     # -- lookups for templates
 
