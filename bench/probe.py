@@ -68,23 +68,29 @@ def instrument() -> None:
     mk_build.build = build
 
     try:
-        from generator import pipeline
+        from generator import build as core      # the stages that make the site
+        name = "make"
     except ImportError:
-        return
-    original_pipeline = pipeline.build
+        try:
+            from generator import pipeline as core   # an older copy of Bantin (--root)
+            name = "build"
+        except ImportError:
+            return
+    original = getattr(core, name)
 
-    def pipeline_build(*args, **kwargs):
-        result = original_pipeline(*args, **kwargs)
+    def made(*args, **kwargs):
+        result = original(*args, **kwargs)
         _build_obj.append(result)
         return result
-    pipeline.build = pipeline_build
+    setattr(core, name, made)
 
 
 def finish(path: Path, main_seconds: float, exit_code, main_cpu: float = 0.0) -> None:
     if _build_obj:
         b = _build_obj[-1]
         record["pipeline"] = dict(b.timings)   # read after the build: later stages add to it
-        record["counts"] = {"bulletins": len(b.site.bulletins), "pages": len(b.pages), "assets": len(b.assets)}
+        files = getattr(b, "files", None) or getattr(b, "assets", [])
+        record["counts"] = {"bulletins": len(b.site.bulletins), "pages": len(b.pages), "assets": len(files)}
     record["main"] = main_seconds
     record["main_cpu"] = main_cpu          # this process only: not its workers, not Pagefind
     record["process"] = time.perf_counter() - START

@@ -71,7 +71,13 @@ def code_version() -> str:
 # ------------------------------------------------------------------ fingerprints
 
 def fingerprint(value: Any) -> str:
-    """A digest of what a template can read from `value`; bulletins stand for their `card` digest."""
+    """A digest of everything a template can read from `value`.
+
+    Walks lists, dicts, dataclasses and pydantic models field by field, so that a field
+    added to any of them is in the digest without anyone listing it.  An object with a
+    `__fingerprint__()` method (a bulletin, whose links to other bulletins would make the
+    walk endless) gives its own digest.
+    """
     h = hashlib.blake2b(digest_size=16)
     _feed(h, value, 0)
     return h.hexdigest()
@@ -83,13 +89,13 @@ def _feed(h, value: Any, depth: int) -> None:
     if value is None or isinstance(value, (str, int, float, bool)):
         h.update(f"{type(value).__name__}:{value}\x1e".encode("utf-8", "surrogatepass"))
         return
-    card = getattr(value, "card_digest", None)
-    if isinstance(card, str):                        # a bulletin, by what a teaser shows of it
-        if not card:
-            raise Uncacheable("bulletin without a digest")
-        h.update(f"B:{card}\x1e".encode())
+    own = getattr(value, "__fingerprint__", None)
+    if own is not None and not isinstance(value, type):
+        h.update(f"F:{own()}\x1e".encode())
         return
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, Path):
+        h.update(f"P:{value}\x1e".encode("utf-8", "surrogatepass"))
+    elif isinstance(value, (datetime, date)):
         h.update(f"D:{value.isoformat()}\x1e".encode())
     elif isinstance(value, (list, tuple)):
         h.update(b"[")

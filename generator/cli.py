@@ -64,14 +64,15 @@ def build(config_file: str, site_dir: Optional[str], quiet: bool) -> None:
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="%(message)s")
     overrides = {"site_dir": site_dir} if site_dir else {}
     config, plugin = _load(config_file, "build", **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
     try:
-        config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
-        config.plugins.on_shutdown()
     except (Abort, MkDocsException) as exc:
         if plugin.failed:  # the problems are already printed, one per line
             sys.exit(1)
         _fail(exc)
+    finally:
+        config.plugins.on_shutdown()
     if not quiet:
         click.echo(f"Đã dựng trang vào {config.site_dir}")
 

@@ -18,10 +18,9 @@ from typing import Iterable, Iterator, Optional
 
 from markdown.treeprocessors import Treeprocessor
 
+from . import urls
 from .content.models import Bulletin
 from .vietnamese import nfc, slugify
-
-URL = "van-ban"
 
 KINDS = {
     "NQ": "Nghị quyết", "NQLT": "Nghị quyết liên tịch", "QĐ": "Quyết định", "QĐi": "Quy định",
@@ -122,7 +121,7 @@ def slug(number: str) -> str:
 
 
 def url(number: str) -> str:
-    return f"{URL}/{slug(number)}/"
+    return urls.document(slug(number))
 
 
 # --------------------------------------------------------------- the register
@@ -152,7 +151,7 @@ class Document:
 
     @property
     def url(self) -> str:
-        return f"{URL}/{self.slug}/"
+        return urls.document(self.slug)
 
     @property
     def kind_name(self) -> Optional[str]:
@@ -314,7 +313,7 @@ class DocumentLinks(Treeprocessor):
         links: list[etree.Element] = []
         head, last = text, 0
         for m, number in find(text):
-            a = etree.Element("a", {"href": f"{self.base}{URL}/{number.slug}/", "class": "bt-doc-link",
+            a = etree.Element("a", {"href": self.base + urls.document(number.slug), "class": "bt-doc-link",
                                     "title": f"{number.kind_name} {number.text}"})
             a.text = m.group(0)
             if links:

@@ -38,8 +38,8 @@ from .config import Settings
 from .content.models import Bulletin
 from .site import Site
 from .vietnamese import nfc
-from .views.base import Asset, FeedLink
-from .views.listings import ATOM, category_url, feed_links, scope_title, scopes, topic_url
+from .views.base import ATOM_TYPE, Asset, Feature, FeedLink, feed_links
+from .views.listings import scope_title, scopes
 
 GENERATOR = "Bantin"
 BULLETIN_PATH = re.compile(r"^/?(\d{4})/(0[1-9]|1[0-2])/[^/?#]+/?$")
@@ -164,8 +164,8 @@ class FeedBuilder:
         fe.dc.dc_creator(byline)
         fe.published(self.local(b.date))
         fe.updated(self.updated(b))
-        categories = [(b.category.key, b.category.name, category_url(b.category.key))]
-        categories += [(t.key, t.name, topic_url(t.key)) for t in b.topics]
+        categories = [(b.category.key, b.category.name, b.category.url)]
+        categories += [(t.key, t.name, t.url) for t in b.topics]
         for term, label, url in categories:
             fe.category(term=term, label=nfc(label), scheme=settings.absolute(url))
 
@@ -186,7 +186,7 @@ class FeedBuilder:
         fg.updated(max((self.updated(b) for b in items), default=EMPTY_UPDATED))
         out = []
         for link in links:
-            atom = link.type == ATOM
+            atom = link.type == ATOM_TYPE
             self_url = settings.absolute(link.url)
             # Self first: feedgen's RSS <link> is the last link set.
             fg.link(href=self_url, rel="self", type=link.type, replace=True)
@@ -219,3 +219,6 @@ def scope_description(site: Site, kind: str, key: str, title: str) -> str:
     unit = site.unit(key)
     below = " và các đơn vị trực thuộc" if site.children(unit) else ""
     return f"Tin bài của {unit.name}{below}"
+
+
+FEATURE = Feature("feeds", files=feed_assets)

@@ -9,15 +9,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from . import urls
 from .content.models import Bulletin
 from .vietnamese import fold, person_key, person_name
 
-URL = "nhan-su"
 AS_LABELS = {"chair": "Chủ trì", "guest": "Khách mời, dự chỉ đạo"}
 
 
 def url(name: str) -> str:
-    return f"{URL}/{person_key(name)}/"
+    return urls.person(person_key(name))
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Person:
 
     @property
     def url(self) -> str:
-        return f"{URL}/{self.key}/"
+        return urls.person(self.key)
 
     @property
     def role(self) -> Optional[str]:

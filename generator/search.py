@@ -237,6 +237,12 @@ class Indexing:
             self.output.close()
             raise PagefindError(f"Không chạy được Pagefind ({binary}): {exc}") from None
 
+    def stop(self) -> None:
+        """Ends a run that is no longer wanted (the build failed meanwhile)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
     def wait(self) -> IndexReport:
         self.store.used.setdefault("search", set()).add(self.key)
         if self.proc is None:

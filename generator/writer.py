@@ -1,17 +1,22 @@
-"""Writing thousands of pages fast: each page's own parts into a frame rendered once.
+"""Writing thousands of pages fast: each page's own part set into one frame rendered once.
 
-The theme's frame (header, tabs, footer, scripts) is the same for every page
-at the same folder depth, except for a few values: the title, description,
-canonical address, head extras and the content.  So the frame is rendered once
-per depth with placeholders (see `Frame`), and each page renders only its own
-template, with the same Jinja environment and templates as the theme, and is
-set into its frame.  Pages are split between processes to use every core.
+The theme's frame (header, menu, footer, scripts) is the same for every page except
+for a few values: the title, description, canonical address, head extras, content,
+the way back to the site's root in every link, and which menu entry is the current
+page's.  So the frame is rendered once with placeholders (see `Frame`), and each page
+renders only its own template, with links written from the root, and is set into the
+frame.  Pages are split between processes to use every core.
+
+Placeholders are made of Unicode noncharacters (U+FDD0, U+FDD1), which the reader
+removes from every text it reads, so that no content can forge one.
 """
 from __future__ import annotations
 
 import html
 import os
 import posixpath
+import re
+import shutil
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,40 +25,52 @@ from urllib.parse import urlsplit
 
 from jinja2 import pass_context
 
-from .cache import Store, digest
+from . import urls
+from .cache import Store
 from .parallel import fork_map
-from .views.base import Page
+from .views.base import Asset, Page
 
-SPLIT = "@@BANTIN:SPLIT@@"
-ROOT = "@@BANTIN:ROOT@@/"       # in a page's own part, where the way back to the site's root goes
-TOKENS = {
-    "title": "@@BANTIN:TITLE@@",
-    "description": "@@BANTIN:DESCRIPTION@@",
-    "canonical": "@@BANTIN:CANONICAL@@",
-    "head": "@@BANTIN:HEAD@@",
-    "content": "@@BANTIN:CONTENT@@",
-}
+OPEN, CLOSE = "\ufdd0", "\ufdd1"
+
+
+def token(name: str, argument: str = "") -> str:
+    return f"{OPEN}{name}:{argument}{CLOSE}" if argument else f"{OPEN}{name}{CLOSE}"
+
+
+SPLIT = token("split")          # between a page's head extras and its content
+ROOT = token("root")            # where the way back to the site's root goes ('../../', '' at the root)
+HOME = token("home")            # a link to the root itself ('../../', './' at the root)
+TOKENS = {name: token(name) for name in ("title", "description", "canonical", "head", "content")}
+_SLOT = re.compile(f"{OPEN}([a-z]+)(?::([^{CLOSE}]*))?{CLOSE}")
 FRAGMENT_LAYOUT = "bantin/fragment.html"
 SEARCH_MARK = "data-pagefind-body"
 MIN_PAGES = 200      # pages worth starting processes for
 SEARCH_PAGE = '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title></title></head><body>{content}</body></html>'
 
 
-def depth(url: str) -> int:
-    return len([part for part in url.split("/") if part])
+class OutsideSite(ValueError):
+    """An output path that would leave the site's folder: nothing is written."""
 
 
-def root_prefix(url: str) -> str:
-    """What takes ROOT's place in the page at `url`: '../../' for 'a/b/', './' at the root."""
-    return "../" * depth(url) or "./"
+def root_prefix(page: Page, base_path: str) -> str:
+    """What takes HOME's place in a page, and ROOT's when not empty: '../../' for 'a/b/', './'
+    at the root, and the host's path to the site for a page served at any address (the 404 page)."""
+    if page.anywhere:
+        return base_path
+    return "../" * urls.depth(page.url) or "./"
+
+
+def fill_root(text: str, prefix: str) -> str:
+    return text.replace(HOME, prefix).replace(ROOT, "" if prefix == "./" else prefix)
 
 
 @lru_cache(maxsize=1 << 16)
 def from_root(value: str) -> str:
     """`value` (a site path) as a link from the root, behind ROOT; addresses with a scheme,
-    absolute paths and anchors stay as they are, as with MkDocs' `url` filter."""
+    absolute paths and anchors stay as they are."""
     value = value or "."
-    if urlsplit(value).scheme or urlsplit(value).netloc or value.startswith(("/", "#")):
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or value.startswith(("/", "#")):
         return value
     up = 0
     norm = posixpath.normpath(value) + "/"
@@ -62,19 +79,17 @@ def from_root(value: str) -> str:
     path = posixpath.normpath("/" + value)[1:]
     if path and value.endswith("/"):
         path += "/"
-    return "../" * up + ROOT + path
+    return "../" * up + (ROOT + path if path else HOME)
 
 
-def url_filter(theme_url: Callable) -> Callable:
-    """The theme's `url` filter, except in a page's own part: there a link is written from
-    the root, so that the part, and each card in it, is the same at any depth and is made
-    once; the writer then puts the way back to the root in ROOT's place."""
-    @pass_context
-    def url(context, value):
-        if context.get("bantin_fragment"):
-            return from_root(str(value))
-        return theme_url(context, value)
-    return url
+def link(value) -> str:
+    """The `url` filter: a site path as a link, the same on every page (the writer completes it)."""
+    return from_root(str(value))
+
+
+def current(url: str) -> str:
+    """Marks a menu entry: the writer makes it the page's current entry when `url` is the page's."""
+    return token("current", url)
 
 
 @pass_context
@@ -95,31 +110,35 @@ class Frame:
     """A rendered frame cut at its placeholders: joining is all that is left per page."""
 
     parts: list[str]
-    slots: list[str]
+    slots: list[tuple[str, str]]
 
     @classmethod
-    def parse(cls, text: str, canonical: str) -> "Frame":
-        if canonical:
-            text = text.replace(canonical, TOKENS["canonical"])
-        lookup = {token: name for name, token in TOKENS.items()}
-        parts, slots, rest = [], [], text
-        while True:
-            positions = [(rest.find(token), token) for token in lookup if token in rest]
-            if not positions:
-                parts.append(rest)
-                break
-            pos, token = min(positions)
-            parts.append(rest[:pos])
-            slots.append(lookup[token])
-            rest = rest[pos + len(token):]
+    def parse(cls, text: str) -> "Frame":
+        parts, slots, last = [], [], 0
+        for m in _SLOT.finditer(text):
+            parts.append(text[last:m.start()])
+            slots.append((m.group(1), m.group(2) or ""))
+            last = m.end()
+        parts.append(text[last:])
         return cls(parts, slots)
 
-    def fill(self, values: dict[str, str]) -> str:
+    def fill(self, values: dict[str, str], current_url: Optional[str] = None) -> str:
         out = [self.parts[0]]
-        for slot, part in zip(self.slots, self.parts[1:]):
-            out.append(values.get(slot, ""))
+        for (slot, argument), part in zip(self.slots, self.parts[1:]):
+            if slot == "current":
+                out.append(' aria-current="page"' if argument == current_url else "")
+            else:
+                out.append(values.get(slot, ""))
             out.append(part)
         return "".join(out)
+
+
+def inside(root: Path, path: str) -> Path:
+    """`root / path`, refused when it would land outside `root` (a '..', an absolute path)."""
+    target = Path(os.path.normpath(root / path))
+    if os.path.commonpath([root, target]) != str(root) or target == root:
+        raise OutsideSite(path)
+    return target
 
 
 class Writer:
@@ -130,36 +149,21 @@ class Writer:
     only sets it into the frame.
     """
 
-    def __init__(self, env, frame_for: Callable[[int], Frame], base_context: dict, site_dir: str | os.PathLike,
-                 absolute: Callable[[str], str], search_dir: Optional[str | os.PathLike] = None,
-                 store: Optional[Store] = None):
+    def __init__(self, env, frame: Frame, base_context: dict, site_dir: str | os.PathLike,
+                 absolute: Callable[[str], str], base_path: str = "/",
+                 search_dir: Optional[str | os.PathLike] = None, store: Optional[Store] = None):
         self.env = env
-        self.frame_for = frame_for
+        self.frame = frame
         self.base_context = base_context
-        self.site_dir = Path(site_dir)
+        self.site_dir = Path(os.path.abspath(site_dir))
         self.absolute = absolute
+        self.base_path = base_path
         # Indexable pages are also written here bare, without the frame: the search indexer
         # reads a tenth of the bytes and needs far less time and memory than over the site.
-        self.search_dir = Path(search_dir) if search_dir is not None else None
+        self.search_dir = Path(os.path.abspath(search_dir)) if search_dir is not None else None
         self.store = store or Store(None)
-        self._frames: dict[int, Frame] = {}
-        self._frame_digests: dict[int, str] = {}
         self._once: dict[tuple, str] = {}
         self._mirrored = False
-
-    def frame(self, url: str) -> Frame:
-        d = depth(url)
-        if d not in self._frames:
-            self._frames[d] = self.frame_for(d)
-        return self._frames[d]
-
-    def frame_digest(self, url: str) -> str:
-        """Names the frame a page is set into: a page is written again when its frame changed."""
-        d = depth(url)
-        if d not in self._frame_digests:
-            frame = self.frame(url)
-            self._frame_digests[d] = digest(*frame.parts, *frame.slots)
-        return self._frame_digests[d]
 
     def fragment(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
         """The page's own part: head extras, SPLIT, content."""
@@ -171,7 +175,6 @@ class Writer:
             view=page,
             feeds=list(feeds) + list(page.feeds),
             bantin_layout=FRAGMENT_LAYOUT,
-            bantin_fragment=True,
             bantin_once=self._once,
         )
         text = self.env.get_template(page.template).render(context)
@@ -179,22 +182,29 @@ class Writer:
         return text
 
     def render(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
-        head, _, content = self.fragment(page, feeds, key).replace(ROOT, root_prefix(page.url)).partition(SPLIT)
+        prefix = root_prefix(page, self.base_path)
+        head, _, content = fill_root(self.fragment(page, feeds, key), prefix).partition(SPLIT)
         if self.search_dir is not None and SEARCH_MARK in content:
-            self._write(self.search_dir / page.url / "index.html", SEARCH_PAGE.format(content=content), True)
+            self._write(inside(self.search_dir, urls.file_of(page.url)), SEARCH_PAGE.format(content=content), True)
             self._mirrored = True
-        return self.frame(page.url).fill({
-            "title": html.escape(page.title),
+        site_name = self.base_context["site"].name
+        title = page.title if page.url == urls.HOME else f"{page.title} - {site_name}"
+        canonical = (f'<link rel="canonical" href="{html.escape(self.absolute(page.url))}">'
+                     if page.canonical else "")
+        return self.frame.fill({
+            "title": html.escape(title),
             "description": html.escape(page.description or page.title),
-            "canonical": self.absolute(page.url),
+            "canonical": canonical,
             "head": head,
             "content": content,
-        })
+            "home": prefix,
+            "root": "" if prefix == "./" else prefix,
+        }, page.url)
 
     def write_one(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> bool:
         """Writes the page; True when it also went to the search folder."""
         self._mirrored = False
-        self._write(self.site_dir / page.url / "index.html", self.render(page, feeds, key))
+        self._write(inside(self.site_dir, urls.file_of(page.url)), self.render(page, feeds, key))
         return self._mirrored
 
     @staticmethod
@@ -211,33 +221,34 @@ class Writer:
 
     def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0,
               keys: Optional[Sequence[Optional[str]]] = None,
-              site_digest: Optional[str] = None) -> list[tuple[bool, Optional[str]]]:
+              key_base: Optional[str] = None) -> list[tuple[bool, Optional[str]]]:
         """Write every page; with more than one core, in forked processes that share the loaded theme.
 
-        Each page's cache key is one of `keys`, or, given `site_digest`, made where the page
+        Each page's cache key is one of `keys`, or, given `key_base`, made where the page
         is written (so that the processes share that work too).  Says for each page whether
         it went to the search folder too, and its key.
         """
         keys = list(keys) if keys is not None else [None] * len(pages)
-        for url in {p.url for p in pages}:  # frames are made before forking, so that children share them
-            self.frame(url)
 
         def work(part):
             out = []
             with self.store.batch():
                 for page, key in part:
-                    if key is None and site_digest is not None:
-                        key = page.key(site_digest)
+                    if key is None and key_base is not None:
+                        key = page.key(key_base)
                     out.append((self.write_one(page, feeds, key), key))
             return out
 
         return fork_map(work, list(zip(pages, keys)), jobs or min(os.cpu_count() or 1, 8), MIN_PAGES)[0]
 
 
-def write_files(site_dir: str | os.PathLike, files: Iterable) -> None:
-    """Plain files (feeds, redirects, calendars...) written as they are."""
-    root = Path(site_dir)
+def write_files(site_dir: str | os.PathLike, files: Iterable[Asset]) -> None:
+    """Plain files (feeds, redirects, calendars, copies of photos...) written or copied as they are."""
+    root = Path(os.path.abspath(site_dir))
     for asset in files:
-        path = root / asset.path
+        path = inside(root, asset.path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(asset.content)
+        if asset.content is not None:
+            path.write_bytes(asset.content)
+        else:
+            shutil.copyfile(asset.source, path)

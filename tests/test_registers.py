@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 from lxml import html as lhtml
 
-from generator import documents, pipeline
+from generator import build as core, documents
 from generator.config import Settings
 from generator.content.markdown import Renderer
 from generator.people import collect as collect_people
@@ -110,7 +110,7 @@ def small_site(root: Path, bulletins: dict[str, str]):
         (content / name).write_text(body, encoding="utf-8")
     for name, body in bulletins.items():
         (content / "bulletins" / name).write_text(textwrap.dedent(body), encoding="utf-8")
-    return pipeline.build(Settings(content_dir=content, site_url="https://x.vn/", now=datetime(2030, 1, 1, tzinfo=VN)))
+    return core.make(Settings(content_dir=content, site_url="https://x.vn/", now=datetime(2030, 1, 1, tzinfo=VN)))
 
 
 def test_one_person_written_many_ways_is_one_person_with_each_role(tmp_path):
@@ -182,7 +182,7 @@ def test_concerns_count_in_their_period_month_and_by_status(tmp_path):
             Nội dung.
             """,
     })
-    entries = tracker.entries(build.site)
+    entries = build.site.concerns
     assert [(e.concern.title, e.month, e.status) for e in entries] == [
         ("Ngập úng", (2022, 7), "in-progress"), ("Rác thải", (2021, 11), "answered"), ("Giá điện", (2021, 11), "pending")]
     groups = tracker.groups(entries)

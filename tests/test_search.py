@@ -78,8 +78,9 @@ def test_preview_has_search_too(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    project = make_project(tmp_path / "site")     # a copy: the preview's cache stays out of the checkout
     server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         entry = None
         for _ in range(120):

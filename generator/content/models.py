@@ -7,9 +7,9 @@ object every later stage works on: validated once, never a raw dict again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -23,6 +23,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from .. import urls
+from ..cache import Uncacheable, fingerprint
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 
@@ -202,11 +205,19 @@ class Unit(Strict):
     level: Level = "khác"
     parent: Optional[Key] = None
 
+    @property
+    def url(self) -> str:
+        return urls.unit(self.key)
+
 
 class Category(Strict):
     key: Key
     name: NonEmpty
     description: Optional[Text] = None
+
+    @property
+    def url(self) -> str:
+        return urls.category(self.key)
 
 
 class Topic(Strict):
@@ -214,12 +225,19 @@ class Topic(Strict):
     name: NonEmpty
     description: Optional[Text] = None
 
+    @property
+    def url(self) -> str:
+        return urls.topic(self.key)
+
 
 # --------------------------------------------------------------- content objects
 
 KIND_MEETING, KIND_OPINION, KIND_NEWS = "meeting", "opinion", "news"
 KIND_LABELS = {KIND_MEETING: "Hội nghị", KIND_OPINION: "Tổng hợp dư luận", KIND_NEWS: "Tin tức"}
 STATUS_LABELS = {"pending": "Chưa trả lời", "in-progress": "Đang xử lý", "answered": "Đã trả lời"}
+
+
+DIGEST = {"digest": True}
 
 
 @dataclass(eq=False)
@@ -238,14 +256,18 @@ class Bulletin:
     lead: str = ""            # summary, or the first paragraph as plain text
     updated: Optional[datetime] = None
     scheduled: bool = False   # dated in the future at build time
-    prev: Optional["Bulletin"] = field(default=None, repr=False)
-    next: Optional["Bulletin"] = field(default=None, repr=False)
-    related: list["Bulletin"] = field(default_factory=list, repr=False)
-    # Digests for the build's caches (cache.py), set once the bulletin is rendered:
-    # `card_digest` names what a listing, a feed entry or a register shows of it,
-    # `full_digest` everything its own page shows.
-    card_digest: str = field(default="", repr=False)
-    full_digest: str = field(default="", repr=False)
+    cover: Optional[Any] = None  # the cover photo as measured (images.Photo), set by the build
+    # What the bulletin is made of, as a digest for the build's caches (see cache.fingerprint),
+    # set once per build from every other field, so that a field added is in it.
+    digest: str = field(default="", repr=False, metadata=DIGEST)
+
+    def stamp(self) -> None:
+        self.digest = fingerprint([(f.name, getattr(self, f.name)) for f in fields(self) if not f.metadata])
+
+    def __fingerprint__(self) -> str:
+        if not self.digest:
+            raise Uncacheable("a bulletin not stamped by this build")
+        return self.digest
 
     @property
     def title(self) -> str:

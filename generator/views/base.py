@@ -1,57 +1,91 @@
-"""What a view produces: pages for the theme to render, and files to write as they are."""
+"""What a view produces: pages for the theme to render, files to write as they are, menu entries."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import ceil
-from typing import Any, Optional, Sequence
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
 
+from .. import urls
 from ..cache import Uncacheable, digest, fingerprint
+
+RSS_TYPE, ATOM_TYPE = "application/rss+xml", "application/atom+xml"
 
 
 @dataclass(frozen=True)
 class FeedLink:
     title: str
     url: str          # site path, e.g. 'chuyen-muc/x/feed.xml'
-    type: str         # 'application/rss+xml' | 'application/atom+xml'
+    type: str         # 'application/rss+xml' | 'application/atom+xml' | 'text/calendar'
+
+
+def feed_links(title: str, scope: str) -> list[FeedLink]:
+    """A scope's RSS and Atom pair, in the scope's folder ('' for the whole portal)."""
+    return [FeedLink(f"{title} (RSS)", urls.rss(scope), RSS_TYPE),
+            FeedLink(f"{title} (Atom)", urls.atom(scope), ATOM_TYPE)]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the main menu: the sections are the header's tabs, the rest its quick links."""
+
+    title: str
+    url: str
+
+    @property
+    def is_section(self) -> bool:
+        return urls.is_category(self.url)
 
 
 @dataclass
 class Page:
+    """A page of the site, rendered from `template` with `context` (all it may show).
+
+    Its template reads nothing but what it is given, so that what it is rendered from,
+    and so its cache key, is known (see `key`).
+    """
+
     url: str                              # site path: '' for home, 'chuyen-muc/x/' ...
     template: str                         # theme template, e.g. 'bantin/listing.html'
     title: str
     context: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     feeds: list[FeedLink] = field(default_factory=list)
-    # What the page's template reads besides `context` (a bulletin's neighbours, the side
-    # column's newest...). None: the view does not say, and the page is rendered every time.
-    depends: Optional[tuple] = None
+    # Served at any address (the 404 page): its links are written from the host's root.
+    anywhere: bool = False
+    canonical: bool = True               # a page of its own (not the 404 page) for search engines
 
-    def key(self, site_digest: str) -> Optional[str]:
-        """The page's cache key: it changes whenever anything the page shows changes."""
-        if self.depends is None:
-            return None
+    def key(self, base: str) -> Optional[str]:
+        """The page's cache key, from what it is rendered from: its template, its fields and
+        its context (`base` names the code, the theme and the settings); None when some
+        object in the context cannot be named, and the page is then rendered every time."""
         try:
-            return digest(site_digest, self.template, self.url, self.title, self.description,
-                          fingerprint(self.feeds), fingerprint(self.context), fingerprint(self.depends))
+            return digest(base, fingerprint([self.template, self.url, self.title, self.description,
+                                             self.feeds, self.anywhere, self.canonical, self.context]))
         except Uncacheable:
             return None
 
-    @property
-    def src_uri(self) -> str:
-        """The virtual Markdown file that stands for this page in MkDocs."""
-        return f"{self.url}index.md" if self.url else "index.md"
+
+@dataclass(frozen=True)
+class Headline:
+    """What a side column shows of a bulletin: its address, title and date."""
+
+    url: str
+    title: str
+    date: Any
 
 
-def headlines(bulletins: Sequence) -> list[tuple]:
-    """What a side column shows of each bulletin: address, title and date."""
-    return [(b.url, b.title, b.date) for b in bulletins]
+def headlines(bulletins: Sequence) -> list[Headline]:
+    return [Headline(b.url, b.title, b.date) for b in bulletins]
 
 
 @dataclass
 class Asset:
+    """A file of the site written as it is: bytes made by the build, or a file copied."""
+
     path: str                             # site path of the file, e.g. 'feed.xml'
-    content: bytes
+    content: Optional[bytes] = None
+    source: Optional[Path] = None         # copied from here when there is no content
 
 
 @dataclass
@@ -62,7 +96,7 @@ class Pagination:
     base_url: str
 
     def url(self, number: int) -> str:
-        return self.base_url if number <= 1 else f"{self.base_url}trang/{number}/"
+        return urls.listing_page(self.base_url, number)
 
     @property
     def previous_url(self):
@@ -88,3 +122,22 @@ class Pagination:
 def paginate(items: Sequence, base_url: str, per_page: int) -> list[Pagination]:
     count = max(1, ceil(len(items) / per_page))
     return [Pagination(n + 1, count, items[n * per_page:(n + 1) * per_page], base_url) for n in range(count)]
+
+
+def _nothing(*_args) -> list:
+    return []
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One part of the portal, saying what it adds: its pages, the files it writes as they are,
+    its entries in the main menu, and files made from the finished list of pages (the sitemap).
+
+    `files` needs only the site, so it is made in a second process while the pages are made.
+    """
+
+    name: str
+    pages: Callable[[Any], list[Page]] = _nothing
+    files: Callable[[Any], list[Asset]] = _nothing
+    nav: Callable[[Any], list[NavItem]] = _nothing
+    index: Callable[[Any, Sequence[Page]], list[Asset]] = _nothing

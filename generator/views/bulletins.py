@@ -4,11 +4,12 @@ from __future__ import annotations
 import html
 import json
 
+from .. import search, urls
 from ..content.models import Bulletin
 from ..site import Site
-from .base import Asset, Page, headlines
+from .base import Asset, Feature, Page, headlines
 
-MORE = 7           # newest of the category, for the side column (bantin/bulletin.html)
+MORE = 6           # newest of the category, for the side column (bantin/bulletin.html)
 
 
 def json_ld(site: Site, b: Bulletin) -> str:
@@ -32,7 +33,7 @@ def json_ld(site: Site, b: Bulletin) -> str:
                    else {"@type": "GovernmentOrganization", "name": b.unit.name}),
         "publisher": publisher,
         "sourceOrganization": {"@type": "GovernmentOrganization", "name": b.unit.name,
-                               "url": settings.absolute(f"don-vi/{b.unit.key}/")},
+                               "url": settings.absolute(b.unit.url)},
         "description": b.lead,
         "keywords": [t.name for t in b.topics],
     }
@@ -62,10 +63,15 @@ def json_ld(site: Site, b: Bulletin) -> str:
 
 
 def bulletin_page(site: Site, b: Bulletin) -> Page:
-    more = headlines(site.by_category.get(b.category.key, [])[:MORE])
-    return Page(b.url, "bantin/bulletin.html", b.title,
-                {"bulletin": b, "json_ld": json_ld(site, b)}, description=b.lead,
-                depends=(b.full_digest, b.prev, b.next, b.related, more))
+    newest = site.by_category.get(b.category.key, [])[:MORE + 1]
+    more = headlines([other for other in newest if other is not b][:MORE])
+    record = search.record(site, b) if site.settings.search else None
+    newer, older = site.newer.get(b.url), site.older.get(b.url)
+    return Page(b.url, "bantin/bulletin.html", b.title, {
+        "bulletin": b, "json_ld": json_ld(site, b), "search_record": record, "more": more,
+        "newer": headlines([newer])[0] if newer else None, "older": headlines([older])[0] if older else None,
+        "related": headlines(site.related.get(b.url, [])),
+    }, description=b.lead)
 
 
 def bulletin_pages(site: Site) -> list[Page]:
@@ -82,8 +88,7 @@ REDIRECT = """<!doctype html>
 
 def alias_path(alias: str) -> str:
     """'/tin-tuc/cu.html' -> 'tin-tuc/cu.html'; '/tin/cu/' -> 'tin/cu/index.html'."""
-    path = alias.lstrip("/")
-    return path + "index.html" if not path or path.endswith("/") else path
+    return urls.file_of(urls.normal(alias))
 
 
 def redirects(site: Site) -> list[Asset]:
@@ -93,3 +98,6 @@ def redirects(site: Site) -> list[Asset]:
             body = REDIRECT.format(title=html.escape(b.title), url=html.escape(site.settings.absolute(b.url)))
             out.append(Asset(alias_path(alias), body.encode("utf-8")))
     return out
+
+
+FEATURE = Feature("bulletins", pages=bulletin_pages, files=redirects)

@@ -6,7 +6,6 @@ Stamps come from the bulletins, not the clock, so that a rebuild changes nothing
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Optional, Sequence
@@ -15,45 +14,14 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from .. import urls
 from ..content.models import Bulletin
+from ..meetings import MeetingEntry, collect as meetings
 from ..site import Site
 from ..vietnamese import month_name
-from .base import Asset, FeedLink, Page
+from .base import Asset, Feature, FeedLink, NavItem, Page
 
-URL = "lich-hop"
-ICS = "lich-hop.ics"
 ICS_TYPE = "text/calendar"
-
-
-def unit_page_url(key: str) -> str:
-    return f"{URL}/{key}/"
-
-
-def unit_ics_url(key: str) -> str:
-    return f"{URL}/{key}.ics"
-
-
-@dataclass
-class MeetingEntry:
-    bulletin: Bulletin
-
-    @property
-    def meeting(self):
-        return self.bulletin.meta.meeting
-
-    @property
-    def start(self) -> datetime:
-        return self.meeting.start or self.bulletin.date
-
-    @property
-    def timed(self) -> bool:
-        return self.meeting.start is not None
-
-
-def meetings(bulletins: Sequence[Bulletin]) -> list[MeetingEntry]:
-    """Bulletins with a meeting block, latest meeting first."""
-    found = [MeetingEntry(b) for b in bulletins if b.meta.meeting]
-    return sorted(found, key=lambda m: (m.start, m.bulletin.url), reverse=True)
 
 
 def by_month(entries: Sequence[MeetingEntry]) -> list[tuple[str, str, list[MeetingEntry]]]:
@@ -113,10 +81,6 @@ def event(site: Site, e: MeetingEntry) -> Event:
     return ev
 
 
-# Each event's text by what it was made from, kept for the next build of a preview (`bantin serve`).
-_EVENTS: dict[tuple, bytes] = {}
-
-
 def ics(site: Site, entries: Sequence[MeetingEntry], name: str, made: Optional[dict] = None) -> bytes:
     """One calendar; `made` keeps each event's text between calendars (a meeting is in its unit's and
     every parent's), since folding the lines is most of the work."""
@@ -132,12 +96,9 @@ def ics(site: Site, entries: Sequence[MeetingEntry], name: str, made: Optional[d
     for e in entries:
         if not e.timed:
             continue               # a meeting without a time is listed on the page, not guessed into a calendar
-        key = (e.bulletin.url, e.bulletin.card_digest, site.settings.site_url, site.settings.timezone)
-        if key not in made:
-            made[key] = _EVENTS.get(key) if e.bulletin.card_digest else None
-            if made[key] is None:
-                made[key] = event(site, e).to_ical()
-        events.append(made[key])
+        if e.bulletin.url not in made:
+            made[e.bulletin.url] = event(site, e).to_ical()
+        events.append(made[e.bulletin.url])
         tzid = getattr(e.meeting.start.tzinfo, "key", None)
         if tzid and tzid not in zones:
             zones[tzid] = _vtimezone(tzid)
@@ -176,40 +137,28 @@ def calendar_page(site: Site, url: str, title: str, entries: list[MeetingEntry],
 
 
 def calendar_pages(site: Site) -> list[Page]:
-    entries = meetings(site.bulletins)
-    if not entries:
+    if not site.meetings:
         return []
-    pages = [calendar_page(site, f"{URL}/", "Lịch họp", entries, ICS, units=_units(site))]
+    pages = [calendar_page(site, urls.CALENDAR, "Lịch họp", site.meetings, urls.CALENDAR_ICS, units=_units(site))]
     for unit, _ in _units(site):
-        pages.append(calendar_page(site, unit_page_url(unit.key), f"Lịch họp – {unit.name}",
-                                   meetings(site.by_unit_tree[unit.key]), unit_ics_url(unit.key), unit=unit))
+        pages.append(calendar_page(site, urls.unit_calendar(unit.key), f"Lịch họp – {unit.name}",
+                                   meetings(site.by_unit_tree[unit.key]), urls.unit_calendar_ics(unit.key), unit=unit))
     return pages
 
 
 def calendar_files(site: Site) -> list[Asset]:
-    entries = meetings(site.bulletins)
-    if not entries:
+    if not site.meetings:
         return []
     name, made = site.settings.site_name, {}
-    files = [Asset(ICS, ics(site, entries, f"Lịch họp – {name}", made))]
+    files = [Asset(urls.CALENDAR_ICS, ics(site, site.meetings, f"Lịch họp – {name}", made))]
     for unit, _ in _units(site):
-        files.append(Asset(unit_ics_url(unit.key), ics(site, meetings(site.by_unit_tree[unit.key]),
-                                                      f"Lịch họp – {unit.name}", made)))
-    keep_events(made)
+        files.append(Asset(urls.unit_calendar_ics(unit.key), ics(site, meetings(site.by_unit_tree[unit.key]),
+                                                                f"Lịch họp – {unit.name}", made)))
     return files
 
 
-def made_events() -> dict[tuple, bytes]:
-    """The events the last calendars were made of (see `_EVENTS`)."""
-    return dict(_EVENTS)
+def nav_items(site: Site) -> list[NavItem]:
+    return [NavItem("Lịch họp", urls.CALENDAR)] if site.meetings else []
 
 
-def keep_events(made: dict[tuple, bytes]) -> None:
-    """What the next build may reuse: this build's events only, so that the memo stays the site's size."""
-    if made is not _EVENTS:
-        _EVENTS.clear()
-        _EVENTS.update(made)
-
-
-def nav_items(site: Site) -> list[tuple[str, str]]:
-    return [("Lịch họp", f"{URL}/")] if any(b.meta.meeting for b in site.bulletins) else []
+FEATURE = Feature("calendar", pages=calendar_pages, files=calendar_files, nav=nav_items)

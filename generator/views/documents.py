@@ -1,19 +1,10 @@
 """The documents register: every document the bulletins cite, and a page per document."""
 from __future__ import annotations
 
-from ..documents import URL, Document, collect
+from .. import urls
+from ..documents import Document
 from ..site import Site
-from .base import Page
-
-_last: tuple[object, list[Document]] | None = None
-
-
-def register(site: Site) -> list[Document]:
-    """The register of this build, gathered once (the pages and the navigation both ask)."""
-    global _last
-    if _last is None or _last[0] is not site:
-        _last = (site, collect(site.bulletins))
-    return _last[1]
+from .base import Feature, NavItem, Page
 
 
 def by_kind(docs: list[Document]) -> list[tuple[str, list[Document]]]:
@@ -27,19 +18,22 @@ def by_kind(docs: list[Document]) -> list[tuple[str, list[Document]]]:
 
 
 def document_pages(site: Site) -> list[Page]:
-    docs = register(site)
+    docs = site.documents
     if not docs:
         return []
-    pages = [Page(f"{URL}/", "bantin/documents.html", "Văn bản được dẫn", {
+    pages = [Page(urls.DOCUMENTS, "bantin/documents.html", "Văn bản được dẫn", {
         "kinds": by_kind(docs), "count": len(docs),
     }, description=f"{len(docs)} nghị quyết, quyết định, kết luận, đề án... được nhắc đến trong các bản tin, "
                    "mỗi văn bản kèm các bài viết dẫn văn bản đó.")]
     for doc in docs:
         what = doc.heading + (f" về {doc.title}" if doc.title else "")
         pages.append(Page(doc.url, "bantin/document.html", doc.heading, {"document": doc},
-                          description=f"{what}: {len(doc.citations)} bài viết dẫn văn bản này.", depends=()))
+                          description=f"{what}: {len(doc.citations)} bài viết dẫn văn bản này."))
     return pages
 
 
-def nav_items(site: Site) -> list[tuple[str, str]]:
-    return [("Văn bản", f"{URL}/")] if register(site) else []
+def nav_items(site: Site) -> list[NavItem]:
+    return [NavItem("Văn bản", urls.DOCUMENTS)] if site.documents else []
+
+
+FEATURE = Feature("documents", pages=document_pages, nav=nav_items)

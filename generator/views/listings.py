@@ -1,52 +1,27 @@
 """Listing pages: home, categories, units, topics and the archive, newest first, paginated."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator, Sequence
 
+from .. import urls
+from ..content.models import Topic, Unit
 from ..site import Site
 from ..vietnamese import month_name
-from .base import FeedLink, Page, headlines, paginate
+from .base import Feature, NavItem, Page, feed_links, headlines, paginate
 
 ASIDE = 6          # the side column's newest bulletins (bantin/aside.html)
-
-CATEGORY, UNIT, TOPIC, ARCHIVE = "chuyen-muc", "don-vi", "chu-de", "luu-tru"
 HOME_BLOCK = 4
-RSS, ATOM = "application/rss+xml", "application/atom+xml"
-
-
-def category_url(key: str) -> str:
-    return f"{CATEGORY}/{key}/"
-
-
-def unit_url(key: str) -> str:
-    return f"{UNIT}/{key}/"
-
-
-def topic_url(key: str) -> str:
-    return f"{TOPIC}/{key}/"
-
-
-def year_url(year: int) -> str:
-    return f"{ARCHIVE}/{year:04d}/"
-
-
-def month_url(year: int, month: int) -> str:
-    return f"{ARCHIVE}/{year:04d}/{month:02d}/"
 
 
 def scopes(site: Site) -> Iterator[tuple[str, str, str, Sequence]]:
     """(kind, key, url, bulletins) for every scope that has a listing and its own feeds."""
     for key, items in site.by_category.items():
-        yield "category", key, category_url(key), items
+        yield "category", key, urls.category(key), items
     for key, items in site.by_unit_tree.items():
-        yield "unit", key, unit_url(key), items
+        yield "unit", key, urls.unit(key), items
     for key, items in site.by_topic.items():
-        yield "topic", key, topic_url(key), items
-
-
-def feed_links(title: str, url: str) -> list[FeedLink]:
-    """A scope's RSS and Atom pair, in the scope's folder ('' for the whole portal)."""
-    return [FeedLink(f"{title} (RSS)", f"{url}feed.xml", RSS), FeedLink(f"{title} (Atom)", f"{url}atom.xml", ATOM)]
+        yield "topic", key, urls.topic(key), items
 
 
 def scope_title(site: Site, kind: str, key: str) -> str:
@@ -61,21 +36,23 @@ def listing(site: Site, url: str, title: str, items: Sequence, **context) -> lis
     pages = []
     scope = context.get("scope")
     feeds = feed_links(scope_title(site, *scope), url) if scope else []
+    aside = headlines(site.bulletins[:ASIDE])
     for pager in paginate(items, url, site.settings.per_page):
         page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
         pages.append(Page(pager.url(pager.number), "bantin/listing.html", page_title,
-                          {"heading": title, "pager": pager, "bulletins": pager.items, **context},
-                          description=context.get("intro") or title, feeds=feeds,
-                          depends=(headlines(site.bulletins[:ASIDE]),)))
+                          {"heading": title, "pager": pager, "bulletins": pager.items, "aside": aside, **context},
+                          description=context.get("intro") or title, feeds=feeds))
     return pages
 
 
 def home(site: Site) -> Page:
     blocks = [(site.category(k), items[:HOME_BLOCK]) for k, items in site.by_category.items()]
-    return Page("", "bantin/home.html", site.settings.site_name, {
+    return Page(urls.HOME, "bantin/home.html", site.settings.site_name, {
         "lead": site.bulletins[0] if site.bulletins else None,
         "latest": site.bulletins[1:site.settings.per_page + 1],
         "blocks": blocks,
+        "units": len(site.by_unit),
+        "topics": len(site.by_topic),
     }, description=site.settings.site_description or site.settings.site_name)
 
 
@@ -83,43 +60,68 @@ def category_pages(site: Site) -> list[Page]:
     pages = []
     for key, items in site.by_category.items():
         cat = site.category(key)
-        pages += listing(site, category_url(key), cat.name, items, scope=("category", key), intro=cat.description)
+        pages += listing(site, cat.url, cat.name, items, scope=("category", key), intro=cat.description)
     return pages
 
 
+@dataclass
+class UnitNode:
+    """A unit in the tree of the units page, with how many bulletins it and its sub-units have."""
+
+    unit: Unit
+    count: int
+    children: list["UnitNode"]
+
+
+def unit_tree(site: Site, units: Sequence[Unit]) -> list[UnitNode]:
+    return [UnitNode(u, len(site.by_unit_tree.get(u.key, [])), unit_tree(site, site.children(u))) for u in units]
+
+
 def unit_pages(site: Site) -> list[Page]:
-    pages = [Page(f"{UNIT}/", "bantin/units.html", "Đơn vị", {"roots": [
-        u for u in site.data.units.values() if not u.parent or u.parent not in site.data.units]})]
+    pages = [Page(urls.UNITS, "bantin/units.html", "Đơn vị", {"tree": unit_tree(site, site.roots())},
+                  description=f"Tin bài của {len(site.by_unit_tree)} đơn vị trên {site.settings.site_name}, "
+                              "mỗi đơn vị cùng các đơn vị trực thuộc.")]
     for key, items in site.by_unit_tree.items():
         unit = site.unit(key)
-        pages += listing(site, unit_url(key), unit.name, items, scope=("unit", key), unit=unit,
+        pages += listing(site, unit.url, unit.name, items, scope=("unit", key), unit=unit,
                          parents=list(reversed(site.ancestors(unit))), children=site.children(unit))
     return pages
 
 
 def topic_pages(site: Site) -> list[Page]:
-    pages = [Page(f"{TOPIC}/", "bantin/topics.html", "Chủ đề", {})]
+    topics: list[tuple[Topic, int]] = [(site.topic(key), len(items)) for key, items in site.by_topic.items()]
+    pages = [Page(urls.TOPICS, "bantin/topics.html", "Chủ đề", {"topics": topics},
+                  description=f"{len(topics)} chủ đề tin bài trên {site.settings.site_name}.")]
     for key, items in site.by_topic.items():
-        pages += listing(site, topic_url(key), site.topic(key).name, items, scope=("topic", key))
+        pages += listing(site, urls.topic(key), site.topic(key).name, items, scope=("topic", key))
     return pages
+
+
+def _months(site: Site, year: int) -> list[tuple[int, int, str]]:
+    """(month, count, address) of a year's months that have bulletins, newest first."""
+    return [(m, len(v), urls.month(y, m)) for (y, m), v in site.by_month.items() if y == year]
 
 
 def archive_pages(site: Site) -> list[Page]:
-    pages = [Page(f"{ARCHIVE}/", "bantin/archive.html", "Lưu trữ", {})]
+    years = [(year, len(items), urls.year(year), _months(site, year)) for year, items in site.by_year.items()]
+    pages = [Page(urls.ARCHIVE, "bantin/archive.html", "Lưu trữ", {"years": years},
+                  description=f"Tin bài trên {site.settings.site_name} theo năm và tháng, mới nhất trước.")]
     for year, items in site.by_year.items():
-        months = [(m, len(v)) for (y, m), v in site.by_month.items() if y == year]
-        pages += listing(site, year_url(year), f"Năm {year}", items, months=months, year=year)
+        pages += listing(site, urls.year(year), f"Năm {year}", items, months=_months(site, year), year=year)
     for (year, month), items in site.by_month.items():
-        pages += listing(site, month_url(year, month), month_name(year, month), items, year=year, month=month)
+        pages += listing(site, urls.month(year, month), month_name(year, month), items, year=year, month=month)
     return pages
 
 
-def nav_items(site: Site) -> list[tuple[str, str]]:
-    items = [("Trang chủ", "")]
-    items += [(site.category(key).name, category_url(key)) for key in site.by_category]
-    items += [("Đơn vị", f"{UNIT}/"), ("Chủ đề", f"{TOPIC}/"), ("Lưu trữ", f"{ARCHIVE}/")]
+def nav_items(site: Site) -> list[NavItem]:
+    items = [NavItem("Trang chủ", urls.HOME)]
+    items += [NavItem(site.category(key).name, urls.category(key)) for key in site.by_category]
+    items += [NavItem("Đơn vị", urls.UNITS), NavItem("Chủ đề", urls.TOPICS), NavItem("Lưu trữ", urls.ARCHIVE)]
     return items
 
 
 def all_pages(site: Site) -> list[Page]:
     return [home(site), *category_pages(site), *unit_pages(site), *topic_pages(site), *archive_pages(site)]
+
+
+FEATURE = Feature("listings", pages=all_pages, nav=nav_items)

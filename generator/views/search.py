@@ -1,11 +1,10 @@
 """The search page, /tim-kiem/: the form and every filter value are in the HTML, results come from Pagefind."""
 from __future__ import annotations
 
-from .. import search
+from .. import search, urls
 from ..site import Site
-from .base import Page
+from .base import Feature, Page
 
-URL = "tim-kiem/"
 # Query parameters of the page, so that a search can be shared as a link: filter -> parameter.
 PARAMS = {"category": "chuyen-muc", "unit": "don-vi", "topic": "chu-de", "year": "nam", "kind": "loai"}
 LABELS = {"category": "Chuyên mục", "unit": "Đơn vị", "topic": "Chủ đề", "year": "Năm", "kind": "Loại tin"}
@@ -16,9 +15,12 @@ def search_page(site: Site) -> list[Page]:
     options = search.filter_options(site)
     facets = [{"name": name, "param": PARAMS[name], "label": LABELS[name], "options": options[name]}
               for name in search.FILTERS if options[name]]
-    return [Page(URL, "bantin/search.html", "Tìm kiếm", {
+    return [Page(urls.SEARCH, "bantin/search.html", "Tìm kiếm", {
         "facets": facets,
         "sorts": SORTS,
-        "bundle": search.BUNDLE_DIR + "/",
+        "bundle": urls.SEARCH_BUNDLE,
         "meta_weights": search.META_WEIGHTS,
     }, description=f"Tìm tin bài trên {site.settings.site_name}, gõ có dấu hoặc không dấu.")]
+
+
+FEATURE = Feature("search", pages=search_page)

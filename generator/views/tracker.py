@@ -1,77 +1,24 @@
-"""The opinion tracker: every concern of every opinion summary, by topic, and whether it was answered.
-
-A concern counts in the month of its summary's period when that is a month
-('2021-11'), otherwise in the month the summary was published.
-"""
+"""The opinion tracker: every concern of every opinion summary, by topic, and whether it was answered."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from ..content.models import STATUS_LABELS, Bulletin, Concern, Topic
+from .. import urls
+from ..concerns import Entry
+from ..content.models import STATUS_LABELS, Topic
 from ..site import Site
-from ..vietnamese import month_name, period
+from ..vietnamese import month_name
 from . import chart
-from .base import Page
-from .listings import feed_links, scope_title
+from .base import Feature, NavItem, Page, feed_links
+from .listings import scope_title
 
-URL = "du-luan"
-NO_TOPIC = Topic(key="khac", name="Chưa phân loại")
 STATUSES = list(STATUS_LABELS)          # pending, in-progress, answered
-
-
-@dataclass
-class Entry:
-    concern: Concern
-    bulletin: Bulletin
-    topic: Topic
-    month: tuple[int, int]
-
-    @property
-    def status(self) -> str:
-        return self.concern.response.status
-
-    @property
-    def period_label(self) -> str:
-        op = self.bulletin.meta.opinion
-        return period(op.period) if op.period else month_name(*self.month).lower()
-
-    @property
-    def unit(self):
-        return self.bulletin.unit
 
 
 def mid_sentence(name: str) -> str:
     """'Phòng, chống dịch Covid-19' -> 'phòng, chống dịch Covid-19': a name inside a sentence."""
     return name[:1].lower() + name[1:]
-
-
-def topic_url(key: str) -> str:
-    return f"{URL}/{key}/"
-
-
-def _month(b: Bulletin) -> tuple[int, int]:
-    p = b.meta.opinion.period
-    if p and len(p) == 7 and p[4] == "-" and p[5:].isdigit():
-        return int(p[:4]), int(p[5:])
-    return b.date.year, b.date.month
-
-
-def entries(site: Site) -> list[Entry]:
-    """Every concern, newest summary first, in the order the summary gives them."""
-    out = []
-    for b in site.bulletins:
-        op = b.meta.opinion
-        if not op:
-            continue
-        for c in op.concerns:
-            if c.topic:
-                topic = site.data.topics.get(c.topic) or Topic(key=c.topic, name=c.topic.replace("-", " ").capitalize())
-            else:
-                topic = NO_TOPIC
-            out.append(Entry(c, b, topic, _month(b)))
-    return out
 
 
 def counts(items: Sequence[Entry]) -> list[tuple[str, str, int]]:
@@ -136,7 +83,7 @@ def by_month(items: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
 
 
 def _topic_listing(site: Site, topic: Topic) -> Optional[str]:
-    return f"chu-de/{topic.key}/" if topic.key in site.by_topic else None
+    return topic.url if topic.key in site.by_topic else None
 
 
 def _topic_feeds(site: Site, topic: Topic):
@@ -146,18 +93,18 @@ def _topic_feeds(site: Site, topic: Topic):
 
 
 def tracker_pages(site: Site) -> list[Page]:
-    items = entries(site)
+    items = site.concerns
     if not items:
         return []
     grouped = groups(items)
     summaries = len({id(e.bulletin) for e in items})
-    pages = [Page(f"{URL}/", "bantin/tracker.html", "Theo dõi dư luận xã hội", {
+    pages = [Page(urls.TRACKER, "bantin/tracker.html", "Theo dõi dư luận xã hội", {
         "groups": [(topic, topic_items, counts(topic_items)) for topic, topic_items in grouped],
         "counts": counts(items), "total": len(items), "summaries": summaries,
         "chart": overview_chart(grouped),
     }, description=f"{len(items)} vấn đề dư luận từ {summaries} bản tổng hợp, theo chủ đề và tình trạng trả lời.")]
     for topic, topic_items in grouped:
-        pages.append(Page(topic_url(topic.key), "bantin/tracker_topic.html", f"Dư luận: {topic.name}", {
+        pages.append(Page(urls.tracker_topic(topic.key), "bantin/tracker_topic.html", f"Dư luận: {topic.name}", {
             "topic": topic, "months": by_month(topic_items), "counts": counts(topic_items),
             "total": len(topic_items), "chart": topic_chart(topic, topic_items),
             "listing": _topic_listing(site, topic),
@@ -166,5 +113,8 @@ def tracker_pages(site: Site) -> list[Page]:
     return pages
 
 
-def nav_items(site: Site) -> list[tuple[str, str]]:
-    return [("Theo dõi dư luận", f"{URL}/")] if any(b.meta.opinion and b.meta.opinion.concerns for b in site.bulletins) else []
+def nav_items(site: Site) -> list[NavItem]:
+    return [NavItem("Theo dõi dư luận", urls.TRACKER)] if site.concerns else []
+
+
+FEATURE = Feature("tracker", pages=tracker_pages, nav=nav_items)

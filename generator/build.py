@@ -1,0 +1,348 @@
+"""A build, in order: read -> render -> photos -> collect -> views -> write -> index -> swap.
+
+`make` runs the stages that decide what the site is (plain Python over typed models,
+no theme needed); `Output` writes what they made into a folder (pages through the
+theme, files, the search index); `build` does both into a fresh folder and swaps it in
+for the old site only when everything succeeded.  Each stage is timed, so that the
+benchmark can say where the time goes.  The preview (preview.py) runs the same stages.
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator, Optional, Sequence
+from zoneinfo import ZoneInfo
+
+from . import feeds, parallel, search, static
+from .cache import Store, code_version, digest
+from .config import Settings
+from .content.markdown import Renderer, first_paragraph
+from .content.models import Bulletin
+from .content.reader import ContentSet, Reader
+from .documents import linker as document_linker
+from .features import FEATURES
+from .images import Photos
+from .site import Site
+from .theme import SiteInfo, Theme
+from .views.base import Asset, NavItem, Page
+from .writer import Writer, write_files
+
+log = logging.getLogger("bantin")
+
+# Extra Markdown tree processors (factories taking the Markdown instance), e.g. document links.
+BODY_PROCESSORS: list[Callable] = [document_linker]
+# A build makes millions of small objects that live until it ends; at Python's usual rate the
+# collector walks them all again and again (2 s of 30 at 10,000 bulletins).
+GC_THRESHOLDS = (50_000, 20, 10)      # Python's are (700, 10, 10)
+PARALLEL_FROM = parallel.MIN_ITEMS
+
+
+class BuildError(RuntimeError):
+    """The build cannot go on (the search indexer failed, a page would be lost): said in full, no traceback."""
+
+
+@dataclass
+class Memory:
+    """What a long-running preview keeps between its builds, beside the store on disk."""
+
+    read: dict = field(default_factory=dict)      # source path -> (key, read result, file signature, context)
+    html: dict = field(default_factory=dict)      # body key -> (HTML, photos used)
+
+
+@dataclass
+class Made:
+    """What the stages made: everything the site is, before anything is written."""
+
+    settings: Settings
+    content: ContentSet
+    site: Site
+    pages: list[Page]
+    files: list[Asset]
+    nav: list[NavItem]
+    photos: Photos
+    store: Store
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def bulletin_urls(self) -> set[str]:
+        return {b.url for b in self.content.bulletins}
+
+
+@contextmanager
+def timed(timings: dict, stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+@contextmanager
+def collector_tuned() -> Iterator[None]:
+    """The collector's thresholds raised for the build, as they were after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+# ------------------------------------------------------------------ the stages
+
+def read(settings: Settings, store: Optional[Store] = None, memory: Optional[Memory] = None) -> ContentSet:
+    reader = Reader(settings.content_dir, timezone=settings.timezone, language=settings.language,
+                    now=settings.now, drafts=settings.drafts, future=settings.future,
+                    store=store, memo=memory.read if memory else None, jobs=settings.jobs)
+    return reader.read_or_raise()
+
+
+def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = None, jobs: int = 0,
+           store: Optional[Store] = None, memory: Optional[Memory] = None) -> None:
+    """Markdown to HTML once per bulletin; every listing and feed reuses the result.
+
+    A body rendered before (same text, same code, same photos) comes from memory or the
+    store.  Large sites are rendered in forked processes, one per core; each returns its
+    HTML and the photos it measured, which are merged here, so the result is the same as
+    in one process.
+    """
+    store = store or Store(None)
+    known = memory.html if memory is not None else {}
+    context = digest(code_version(), settings.base_path)
+    todo: list[tuple[Bulletin, str]] = []
+    for b in content.bulletins:
+        key = digest(context, b.body)
+        hit = known.get(key) or store.get_object("html", key)
+        if hit is not None and (photos is None or all(photos.signature(p) == sig for p, sig in hit[1])):
+            b.body_html = hit[0]
+            known[key] = hit
+        else:
+            todo.append((b, key))
+    renderer = Renderer(settings.base_path, BODY_PROCESSORS + ([photos.processor] if photos else []))
+    results, measured = parallel.fork_map(lambda bodies: _render_bodies(renderer, bodies, photos),
+                                          [b.body for b, _ in todo], jobs, PARALLEL_FROM,
+                                          state=(lambda: photos.photos) if photos is not None else None)
+    for found in measured:
+        photos.photos.update(found)
+    with store.batch():
+        for (b, key), result in zip(todo, results):
+            b.body_html = result[0]
+            known[key] = result
+            store.put_object("html", key, result)
+    for b in content.bulletins:
+        b.lead = b.meta.summary or first_paragraph(b.body_html)
+
+
+def _render_bodies(renderer: Renderer, bodies: list[str], photos: Optional[Photos]) -> list[tuple]:
+    """(HTML, [(photo, signature)...]) per body: a cached body is good while its photos are the same."""
+    out = []
+    for body in bodies:
+        if photos is None:
+            out.append((renderer.html(body), ()))
+            continue
+        photos.recording = []
+        try:
+            html = renderer.html(body)
+        finally:
+            used, photos.recording = photos.recording, None
+        out.append((html, tuple((p, photos.signature(p)) for p in dict.fromkeys(used))))
+    return out
+
+
+def measure_covers(content: ContentSet, photos: Photos) -> None:
+    """Each cover photo measured and given its resized copies; the bulletin holds what its pages show."""
+    for b in content.bulletins:
+        if b.meta.image:
+            photos.get(b.meta.image)
+    photos.make()
+    for b in content.bulletins:
+        b.cover = photos.get(b.meta.image) if b.meta.image else None
+
+
+def stamp(bulletins: Sequence[Bulletin]) -> None:
+    """The digests the page cache keys on (Bulletin.stamp)."""
+    for b in bulletins:
+        b.stamp()
+
+
+def collect(settings: Settings, content: ContentSet) -> Site:
+    site = Site.build(settings, content)
+    site.nav = [item for feature in FEATURES for item in feature.nav(site)]
+    stamp(site.bulletins)
+    return site
+
+
+def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
+    """Every stage that decides what the site is, up to its pages and files (nothing written yet)."""
+    timings: dict[str, float] = {}
+    if settings.now is None:            # the build's clock, for scheduled bulletins and the footer's year
+        settings = replace(settings, now=datetime.now(ZoneInfo(settings.timezone)))
+    store = Store(settings.cache_dir)
+    feeds.check_settings(settings)
+    with timed(timings, "read"):
+        content = read(settings, store, memory)
+    photos = Photos(settings.content_dir, base_path=settings.base_path)
+    with timed(timings, "render"):
+        render(settings, content, photos, jobs=settings.jobs, store=store, memory=memory)
+    with timed(timings, "images"):
+        measure_covers(content, photos)
+    with timed(timings, "collect"):
+        site = collect(settings, content)
+    with timed(timings, "views"):
+        # Files that need only the site are made in a second process while this one makes the pages.
+        made_files = parallel.later(lambda: [f for feature in FEATURES for f in feature.files(site)],
+                                    len(site.bulletins), settings.jobs)
+        pages = [page for feature in FEATURES for page in feature.pages(site)]
+    with timed(timings, "feeds"):       # what is left of them once the pages are made
+        files = made_files()
+        files += [f for feature in FEATURES for f in feature.index(site, pages)]
+    return Made(settings, content, site, pages, files, site.nav, photos, store, timings)
+
+
+# ------------------------------------------------------------------ writing
+
+class Output:
+    """Writes what the stages made into `site_dir` with `theme`: pages, files, the search index.
+
+    `search_dir` is the folder of bare bulletin pages Pagefind reads (see writer.py);
+    None when the site has no search.
+    """
+
+    def __init__(self, made: Made, theme: Theme, site_dir: Path, search_dir: Optional[Path] = None):
+        self.made, self.theme = made, theme
+        self.site_dir = Path(site_dir)
+        self.search_dir = search_dir
+        settings = made.settings
+        self.key_base = theme.key_base(settings, code_version())
+        self.feeds = feeds.site_feeds(settings)
+        self.frame = theme.frame(settings, made.nav)
+        self.writer = Writer(theme.env, self.frame, {"site": SiteInfo.of(settings)}, self.site_dir,
+                             settings.absolute, settings.base_path, search_dir, made.store)
+
+    def keys(self, pages: Sequence[Page]) -> list[Optional[str]]:
+        return [page.key(self.key_base) for page in pages]
+
+    def frame_digest(self) -> str:
+        """Names the frame: a preview writes a page again when its frame changed."""
+        return digest(*self.frame.parts, *self.frame.slots)
+
+    def write_pages(self, pages: Sequence[Page], keys: Optional[Sequence[Optional[str]]] = None,
+                    indexable: Optional[Callable[[], None]] = None) -> set[str]:
+        """Bulletin pages first; `indexable` is called once they are written (and so the pages to
+        index are all there), and the other pages are written while it runs.  Returns the keys used."""
+        keys = list(keys) if keys is not None else [None] * len(pages)
+        bulletin_urls = self.made.bulletin_urls
+        first = [i for i, page in enumerate(pages) if page.url in bulletin_urls]
+        rest = [i for i, page in enumerate(pages) if page.url not in bulletin_urls]
+        used: set[str] = set()
+
+        def write(chosen: list[int]) -> list[bool]:
+            done = self.writer.write([pages[i] for i in chosen], self.feeds, jobs=self.made.settings.jobs,
+                                     keys=[keys[i] for i in chosen], key_base=self.key_base)
+            used.update(key for _, key in done if key)
+            return [mirrored for mirrored, _ in done]
+
+        write(first)
+        if indexable is not None:
+            indexable()
+        stray = [pages[i].url for i, went in zip(rest, write(rest)) if went]
+        if stray and self.search_dir is not None:   # it would be missing from the index, started without it
+            raise BuildError(f"Trang /{stray[0]} không phải bài tin nhưng được đánh dấu để tìm kiếm "
+                             f"(data-pagefind-body): chỉ mẫu bantin/bulletin.html được có dấu này.")
+        # Entries the writing processes used, which this one could not see: kept.
+        self.made.store.used.setdefault("pages", set()).update(used)
+        return used
+
+    def files(self) -> list[Asset]:
+        """Every file written as it is: the views' files, the theme's assets, the content's media, photo copies."""
+        made = self.made
+        return static.files(made.settings, self.theme, made.content.bulletins, made.photos) + made.files
+
+    def write_files(self, files: Sequence[Asset]) -> None:
+        write_files(self.site_dir, files)
+
+    def start_index(self, binary: Path, background: bool = False) -> search.Indexing:
+        search.prune_mirror(self.search_dir, self.made.bulletin_urls)
+        try:
+            return search.Indexing(self.site_dir, binary, self.search_dir, self.made.store, background)
+        except search.PagefindError as exc:
+            raise BuildError(str(exc)) from None
+
+
+def pagefind(settings: Settings) -> Optional[Path]:
+    """The indexer this build uses, or None when the site has no search."""
+    if not settings.search:
+        return None
+    try:
+        return search.find_binary(settings.content_dir.resolve().parent)
+    except search.PagefindError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made:
+    """The whole build: the stages, every page and file written into a fresh folder beside
+    `site_dir`, the search index, then the swap.  Whatever fails, the old site stays as it was
+    and the fresh folder is removed; entries of the cache no build uses any more are dropped."""
+    final = Path(os.path.abspath(site_dir))
+    with collector_tuned():
+        binary = pagefind(settings)
+        made = make(settings)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=final.name + ".tmp-", dir=final.parent))
+        try:
+            with contextlib.ExitStack() as stack:
+                search_dir = stack.enter_context(search.mirror(made.store)) if binary else None
+                write_into(made, theme, temp, search_dir, binary)
+            swap(temp, final)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+        forget_unused(made.store)
+    return made
+
+
+def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path], binary: Optional[Path]) -> None:
+    """Pages and files into `folder`, and the search index, started as soon as the bulletins are written."""
+    out = Output(made, theme, folder, search_dir)
+    indexing: list[search.Indexing] = []
+    try:
+        with timed(made.timings, "write"):
+            out.write_pages(made.pages, indexable=(lambda: indexing.append(out.start_index(binary))) if binary else None)
+            out.write_files(out.files())
+        if indexing:
+            with timed(made.timings, "search"):
+                try:
+                    indexing[0].wait()
+                except search.PagefindError as exc:
+                    raise BuildError(str(exc)) from None
+    finally:
+        for running in indexing:
+            running.stop()      # a build that failed while Pagefind ran
+
+
+def forget_unused(store: Store) -> None:
+    """Entries this build did not use are for content that no longer exists: the cache stays the site's size."""
+    for kind in ("read", "html", "pages", "search"):
+        store.keep_only(kind, store.used.get(kind, set()))
+    store.close()
+
+
+def swap(built: Path, final: Path) -> None:
+    """Put a finished build in place of the old one; the old one goes only once the new one is in."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=final.name + ".old-", dir=final.parent))
+        os.rmdir(old)
+        os.replace(final, old)
+    os.replace(built, final)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)

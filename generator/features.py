@@ -1,0 +1,23 @@
+"""The parts of the portal, in the order their pages, files and menu entries come.
+
+Each part (a `Feature`, views/base.py) says what it adds; the build asks every part
+in this order, so adding a register to the portal is one module and one line here.
+"""
+from __future__ import annotations
+
+from . import feeds
+from .views import bulletins, calendar, documents, listings, not_found, people, search, sitemap, tracker
+from .views.base import Feature
+
+FEATURES: tuple[Feature, ...] = (
+    listings.FEATURE,      # home, sections, units, topics, archive
+    bulletins.FEATURE,     # a page per bulletin; redirects from old addresses
+    search.FEATURE,        # /tim-kiem/
+    documents.FEATURE,     # /van-ban/
+    tracker.FEATURE,       # /du-luan/
+    calendar.FEATURE,      # /lich-hop/ and its .ics files
+    people.FEATURE,        # /nhan-su/
+    not_found.FEATURE,     # 404.html
+    feeds.FEATURE,         # RSS and Atom, for the portal and every scope
+    sitemap.FEATURE,       # sitemap.xml of every page
+)
