@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .. import urls
+from .yamlfile import source_text
 from ..cache import Uncacheable, fingerprint
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
@@ -34,55 +35,74 @@ DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 _LOCAL_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
+# Dates a bulletin, a meeting or a cited document can have: outside, a typing mistake.
+EARLIEST, LATEST = datetime(1900, 1, 1), datetime(2100, 12, 31, 23, 59)
+
+
 def _tz(info: ValidationInfo) -> ZoneInfo:
     return (info.context or {}).get("tz") or ZoneInfo(DEFAULT_TZ)
 
 
+def _in_range(value: datetime, tz: ZoneInfo, raw) -> datetime:
+    """In the site's zone (a date written with another offset is shown, placed and archived as the
+    site sees it), and between EARLIEST and LATEST."""
+    if not (EARLIEST.year <= value.year <= LATEST.year):
+        raise PydanticCustomError("date_range", "date out of range", {"value": raw})
+    local = value.astimezone(tz)
+    if not (EARLIEST.replace(tzinfo=tz) <= local <= LATEST.replace(tzinfo=tz)):
+        raise PydanticCustomError("date_range", "date out of range", {"value": raw})
+    return local
+
+
 def _parse_datetime(value, info: ValidationInfo) -> datetime:
     """'2022-11-02 20:32' in the site's zone, a bare date, or ISO 8601 with offset."""
+    tz = _tz(info)
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=_tz(info))
+        return _in_range(value if value.tzinfo else value.replace(tzinfo=tz), tz, value)
     if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), _tz(info))
+        return _in_range(datetime.combine(value, time(0, 0), tz), tz, value)
     text = str(value).strip() if isinstance(value, (str, int)) else None
     if text:
         m = _LOCAL_RE.match(text)
         try:
             if m:
                 y, mo, d, hh, mm, ss = m.groups()
-                return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0), tzinfo=_tz(info))
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=_tz(info))
+                parsed = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0), tzinfo=tz)
+            else:
+                parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            pass
+            raise PydanticCustomError("date", "bad date", {"value": value}) from None
+        return _in_range(parsed if parsed.tzinfo else parsed.replace(tzinfo=tz), tz, value)
     raise PydanticCustomError("date", "bad date", {"value": value})
 
 
 def _parse_day(value) -> date:
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise PydanticCustomError("day", "bad day", {"value": value}) from None
+        value = value.date()
+    elif not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise PydanticCustomError("day", "bad day", {"value": value}) from None
+    if not (EARLIEST.date() <= value <= LATEST.date()):
+        raise PydanticCustomError("date_range", "date out of range", {"value": value})
+    return value
 
 
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])))?$")
 
 
 def _check_period(value) -> str:
-    text = str(value).strip()
+    text = str(source_text(value)).strip()
     if not _PERIOD_RE.match(text):
         raise PydanticCustomError("period", "bad period", {"value": value})
     return text
 
 
 def _text(value):
-    """Editors write numbers and dates where text is meant ('Phòng 2'); keep them as text."""
+    """Editors write numbers and dates where text is meant ('Phòng 2', '010'); keep them as written."""
     if isinstance(value, (int, float, date)) and not isinstance(value, bool):
-        return str(value)
+        return str(source_text(value))
     return value
 
 
@@ -96,9 +116,14 @@ Day = Annotated[date, BeforeValidator(_parse_day), WithJsonSchema({"type": "stri
 Period = Annotated[str, BeforeValidator(_check_period),
                    WithJsonSchema({"type": "string", "pattern": _PERIOD_RE.pattern,
                                    "description": "2021-11, 2022-Q2 hoặc 2022"})]
-Text = Annotated[str, BeforeValidator(_text)]
-NonEmpty = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-Key = Annotated[str, BeforeValidator(_text), Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+# Every text has a length an editor would not reach by mistake, so that no field can multiply
+# a site's size (a title is on a hundred pages); the reader says the limit.
+TEXT_LIMIT = 5_000
+TITLE_LIMIT = 300
+SUMMARY_LIMIT = 2_000
+Text = Annotated[str, BeforeValidator(_text), Field(max_length=TEXT_LIMIT)]
+NonEmpty = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=TEXT_LIMIT)]
+Key = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
 class Strict(BaseModel):
@@ -140,7 +165,21 @@ class Meeting(Strict):
         return self
 
 
-ResponseStatus = Literal["pending", "in-progress", "answered"]
+STATUS_LABELS = {"pending": "Chưa trả lời", "in-progress": "Đang xử lý", "answered": "Đã trả lời"}
+
+
+def _status(value):
+    """Editors may write a status in Vietnamese as readers see it ('đã trả lời') or by its key."""
+    if isinstance(value, str):
+        spoken = {label.lower(): key for key, label in STATUS_LABELS.items()}
+        return spoken.get(" ".join(value.lower().split()), value)
+    return value
+
+
+ResponseStatus = Annotated[Literal["pending", "in-progress", "answered"], BeforeValidator(_status),
+                           WithJsonSchema({"type": "string", "enum": [*STATUS_LABELS, *(
+                               label.lower() for label in STATUS_LABELS.values())],
+                               "description": "chưa trả lời, đang xử lý, đã trả lời (hoặc pending, in-progress, answered)"})]
 
 
 class Response(Strict):
@@ -167,12 +206,12 @@ class Opinion(Strict):
 class FrontMatter(Strict):
     """The fields of one bulletin, as an editor writes them."""
 
-    title: NonEmpty
+    title: Annotated[NonEmpty, Field(max_length=TITLE_LIMIT)]
     date: LocalDateTime
     category: Key
     unit: Key
     topics: list[Key] = []
-    summary: Optional[Text] = None
+    summary: Optional[Annotated[Text, Field(max_length=SUMMARY_LIMIT)]] = None
     author: Optional[Text] = None
     source: Optional[Text] = None
     image: Optional[Text] = None
@@ -180,18 +219,10 @@ class FrontMatter(Strict):
     slug: Optional[Key] = None
     draft: bool = False
     updated: Optional[LocalDateTime] = None
-    aliases: list[NonEmpty] = []
+    aliases: Annotated[list[NonEmpty], Field(max_length=50)] = []
     meeting: Optional[Meeting] = None
     opinion: Optional[Opinion] = None
     body: Optional[str] = Field(None, description="Nội dung (chỉ dùng trong tệp .yml)")
-
-    @field_validator("aliases")
-    @classmethod
-    def _aliases_are_paths(cls, value: list[str]) -> list[str]:
-        for alias in value:
-            if not alias.startswith("/"):
-                raise PydanticCustomError("alias", "alias must start with /")
-        return value
 
 
 # --------------------------------------------------------------- site data
@@ -230,14 +261,43 @@ class Topic(Strict):
         return urls.topic(self.key)
 
 
+class PersonEntry(Strict):
+    """One person as people.yml declares them, where the name alone does not tell people apart:
+    the bulletins of these units (and of their sub-units) that name this person mean them."""
+
+    name: NonEmpty
+    units: Annotated[list[Key], Field(min_length=1)]
+    key: Optional[Key] = None          # the person's page, /nhan-su/<key>/
+
+
+class PageMatter(Strict):
+    """The fields of a page of the content folder outside bulletins/ (an 'about' page...)."""
+
+    title: Annotated[NonEmpty, Field(max_length=TITLE_LIMIT)]
+    description: Optional[Annotated[Text, Field(max_length=SUMMARY_LIMIT)]] = None
+    draft: bool = False
+
+
+@dataclass(eq=False)
+class ContentPage:
+    """A page of the content folder outside bulletins/, read and rendered like a bulletin's body."""
+
+    meta: PageMatter
+    source_path: str
+    url: str
+    body: str
+    references: list = field(default_factory=list)
+    body_html: str = ""
+
+
 # --------------------------------------------------------------- content objects
 
 KIND_MEETING, KIND_OPINION, KIND_NEWS = "meeting", "opinion", "news"
 KIND_LABELS = {KIND_MEETING: "Hội nghị", KIND_OPINION: "Tổng hợp dư luận", KIND_NEWS: "Tin tức"}
-STATUS_LABELS = {"pending": "Chưa trả lời", "in-progress": "Đang xử lý", "answered": "Đã trả lời"}
 
 
 DIGEST = {"digest": True}
+NOT_SHOWN = {"shown": False}    # not on any page: left out of the digest
 
 
 @dataclass(eq=False)
@@ -256,6 +316,9 @@ class Bulletin:
     lead: str = ""            # summary, or the first paragraph as plain text
     updated: Optional[datetime] = None
     scheduled: bool = False   # dated in the future at build time
+    references: list = field(default_factory=list)   # what it shows of content/ (references.Reference)
+    # Where the slug (or title), `draft` and each alias stand in the file, for messages after reading.
+    lines: dict = field(default_factory=dict, repr=False, metadata=NOT_SHOWN)
     cover: Optional[Any] = None  # the cover photo as measured (images.Photo), set by the build
     # What the bulletin is made of, as a digest for the build's caches (see cache.fingerprint),
     # set once per build from every other field, so that a field added is in it.

@@ -1,111 +1,47 @@
 """Reading editors' files into validated content objects.
 
-The reader is the only place that sees raw YAML.  It keeps the YAML node tree
-beside the parsed data so that every problem pydantic finds can be pinned to
-the line an editor has to fix, and it reports all problems of all files at
-once.
+The reader is the only place that sees raw files.  It keeps the YAML node tree beside
+the parsed data so that every problem pydantic finds can be pinned to the line an editor
+has to fix, and it reports all problems of all files at once.  Content is untrusted: a
+file too large, a character no text may hold, a YAML alias, a path that leaves the
+content folder, a photo that is not there, an old address that another page already
+has, each is a problem at its line, found here, before anything is built.
 """
 from __future__ import annotations
 
 import os
-import pickle
+import re
 import time
-import typing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .. import urls
 from ..cache import Store, code_version, digest
 from ..parallel import fork_map
 from ..vietnamese import nfc, slugify
-from .errors import ERROR, WARNING, ContentError, Messages, Problem, messages
+from . import addresses, references, sitedata, stored
+from .errors import ERROR, NOTE, WARNING, ContentError, Problem, describe, field_name, messages, suggest
 from .history import last_changes
-from .models import Bulletin, Category, FrontMatter, Topic, Unit
+from .models import Bulletin, ContentPage, FrontMatter, PageMatter, Topic
+from .paths import PHOTOS, PUBLISHED, Refusal, publishable, resolve, walk
+from .sitedata import SiteData
+from .text import clean, decode, refused
+from .yamlfile import Located, compose, construct, flaws
 
 BULLETIN_SUFFIXES = {".md", ".markdown", ".yml", ".yaml"}
-TITLE_LIMIT = 150
+TITLE_WARNING = 150             # a title past this is hard to read on a phone (an error past TITLE_LIMIT)
+FILE_LIMIT = 1 << 20            # a bulletin's or a data file's bytes
+BODY_LIMIT = 300_000            # a body's characters
+REFUSED_SHOWN = 3               # refused characters reported per file
+SOURCE_FILES = set(sitedata.FILES) | {"README.md"}
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):
-    """Safe YAML that leaves dates as text: we parse them ourselves, in the site's zone."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-
-
-# --------------------------------------------------------------- YAML with positions
-
-@dataclass
-class Located:
-    """Parsed YAML plus its node tree, to turn a field path into a line."""
-
-    data: Any
-    node: Optional[yaml.Node]
-    offset: int  # file line of the YAML text's first line, minus one
-
-    def line(self, loc: Iterable = ()) -> int:
-        node = self.node
-        if node is None:
-            return self.offset + 1
-        for part in loc:
-            child = _child(node, part)
-            if child is None:
-                break
-            key_node, node = child
-            if key_node is not None and node is None:
-                node = key_node
-                break
-        return node.start_mark.line + 1 + self.offset
-
-
-def _child(node: yaml.Node, part):
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == part:
-                return key_node, value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return None, node.value[part]
-    return None
-
-
-def _duplicate_keys(node: yaml.Node, path: tuple = ()):
-    """PyYAML keeps the last of two equal keys without a word; editors need to hear of it."""
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            if key_node.value in seen:
-                yield path + (key_node.value,), key_node.start_mark.line
-            seen.add(key_node.value)
-            yield from _duplicate_keys(value_node, path + (key_node.value,))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from _duplicate_keys(item, path + (i,))
-
-
-def load_yaml(text: str, offset: int = 0) -> Located:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return Located(data, node, offset)
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 with or without BOM, any line ends, NFC."""
-    text = raw.decode("utf-8-sig")
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+__all__ = ["Reader", "ContentSet", "SiteData", "decode", "split_front_matter", "load_yaml"]
 
 
 def split_front_matter(text: str) -> Optional[tuple[str, str, int]]:
@@ -127,9 +63,12 @@ def split_front_matter(text: str) -> Optional[tuple[str, str, int]]:
     return head, body, head.count("\n") + 3
 
 
-# --------------------------------------------------------------- problem wording
+def load_yaml(text: str, offset: int = 0) -> Located:
+    """YAML text as the reader reads it (yamlfile.py), for tools that look at one file."""
+    return construct(compose(text), offset)
 
-# Words of PyYAML's problems (C and Python loaders) -> message keys in errors.py.
+
+# PyYAML's problems (C and Python loaders) -> message keys in messages.py.
 _YAML_HINTS = (
     ("mapping values are not allowed", "yaml.colon"),
     ("tab character", "yaml.tab"),
@@ -139,85 +78,7 @@ _YAML_HINTS = (
     ("block mapping", "yaml.indent"),
     ("expected key", "yaml.indent"),
 )
-
-_TYPE_KEYS = {
-    "missing": "missing",
-    "extra_forbidden": "extra",
-    "string_type": "string",
-    "int_type": "int",
-    "int_parsing": "int",
-    "int_from_float": "int",
-    "greater_than_equal": "int.min",
-    "bool_type": "bool",
-    "bool_parsing": "bool",
-    "list_type": "list",
-    "model_type": "dict",
-    "model_attributes_type": "dict",
-    "dict_type": "dict",
-    "literal_error": "choice",
-    "string_too_short": "empty",
-    "string_pattern_mismatch": "slug",
-}
-
-
-def _model_at(model: type[BaseModel], loc: tuple) -> Optional[type[BaseModel]]:
-    """The model class that owns the last part of a pydantic error location."""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
-            return None
-        current = _inner_model(current.model_fields[part].annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _inner_model(annotation):
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _field_name(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def describe(error: dict, model: type[BaseModel], msg: Messages) -> tuple[str, str]:
-    """(what is wrong, what was expected) for one pydantic error, in the editor's words."""
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    key = _TYPE_KEYS.get(kind, kind)
-    value = ctx.get("value", error.get("input"))
-    if key in ("date", "day", "period"):
-        return msg(key, value=value), msg(f"{key}.expected")
-    if key == "extra":
-        owner = _model_at(model, tuple(error["loc"]))
-        allowed = ", ".join(owner.model_fields) if owner else ""
-        return msg("extra"), msg("extra.expected", allowed=allowed) if allowed else ""
-    if key == "choice":
-        choices = str(ctx.get("expected", "")).replace(" or ", ", ")  # pydantic's English 'a, b or c'
-        return msg("choice") + f": {value!r}", msg("choice.expected", choices=choices)
-    if key in msg.table:
-        return msg(key), ""
-    return msg("invalid"), error.get("msg", "")
-
-
-# --------------------------------------------------------------- the reader
-
-@dataclass
-class SiteData:
-    units: dict[str, Unit] = field(default_factory=dict)
-    categories: dict[str, Category] = field(default_factory=dict)
-    topics: dict[str, Topic] = field(default_factory=dict)
-    topics_declared: bool = False
-    digest: str = ""          # of the three files: a bulletin read against other data is read again
+_NO_SPACE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):(?=[^\s/])(\S.*)$")   # 'unit:quan-son-tra', not 'http://'
 
 
 @dataclass
@@ -228,6 +89,7 @@ class ContentSet:
     bulletins: list[Bulletin]
     held_back: list[Bulletin]
     problems: list[Problem]
+    pages: list[ContentPage] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -237,12 +99,9 @@ class ContentSet:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == WARNING]
 
-
-def _bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b"-"
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == NOTE]
 
 
 RACY_NS = 2_000_000_000      # a file changed this recently may change again within the same clock tick
@@ -261,7 +120,7 @@ def _signature(path: Path) -> Optional[tuple]:
 
 
 class Reader:
-    """Reads `content/`: site data first, then every bulletin file under `bulletins/`."""
+    """Reads `content/`: site data first, then every bulletin under `bulletins/`, then the other pages."""
 
     def __init__(self, content_dir: str | os.PathLike, *, timezone: str = "Asia/Ho_Chi_Minh",
                  language: str = "vi", now: Optional[datetime] = None,
@@ -276,7 +135,6 @@ class Reader:
         self.future = future
         self.history = history      # `updated` from git when a bulletin does not say
         self.problems: list[Problem] = []
-        self._url_lines: dict[str, int] = {}  # source path -> line of its slug (or title)
         # Bulletins read before: on disk between builds (`store`), in memory while serving (`memo`,
         # source path -> (key, result)); a key names the file's bytes and all else the result depends on.
         self.store = store or Store(None)
@@ -290,10 +148,8 @@ class Reader:
         self.problems = []
         data = self.read_site_data()
         published, held_back, undated = [], [], {}
-        for path, (bulletin, problems, url_line) in self._read_all(data):
+        for path, (bulletin, problems) in self._read_all(data):
             self.problems.extend(problems)
-            if url_line is not None:
-                self._url_lines[self._rel(path)] = url_line
             if bulletin is None:
                 continue
             bulletin.category = data.categories[bulletin.category.key]
@@ -301,21 +157,185 @@ class Reader:
             bulletin.topics = [data.topics.get(t.key, t) for t in bulletin.topics]
             bulletin.updated = bulletin.meta.updated
             bulletin.scheduled = bulletin.meta.date > self.now
+            if not self._files_are_there(path, bulletin.references):
+                continue
             if bulletin.updated is None:
                 undated[path] = bulletin
             visible = (self.drafts or not bulletin.draft) and (self.future or not bulletin.scheduled)
             (published if visible else held_back).append(bulletin)
-        self._check_unique_urls(published + held_back)
+        pages = self._read_pages()
+        self._check_addresses(published + held_back, pages)
+        self._note_held_back(held_back)
         if self.history:
             self._updated_from_git(undated)
         published.sort(key=lambda b: b.sort_key, reverse=True)
-        return ContentSet(data, published, held_back, sorted(self.problems))
+        return ContentSet(data, published, held_back, sorted(self.problems), pages)
+
+    def read_or_raise(self) -> ContentSet:
+        result = self.read()
+        if result.errors:
+            raise ContentError(result.errors, self.language)
+        return result
+
+    def read_site_data(self) -> SiteData:
+        return sitedata.read(self)
+
+    def bulletin_paths(self) -> list[Path]:
+        found = []
+        for rel, refusal in walk(self.root, "bulletins"):
+            if os.path.splitext(rel)[1].lower() not in BULLETIN_SUFFIXES:
+                continue
+            if refusal is not None:
+                self.refusal(self.root / rel, 1, "", refusal)
+                continue
+            found.append(self.root / rel)
+        return found
+
+    # -- problems
+
+    def rel(self, path: Path) -> str:
+        text, prefix = str(path), self._prefix
+        if text.startswith(prefix):     # a string cut: pathlib's relative_to costs seconds at 10,000 files
+            return text[len(prefix):].replace(os.sep, "/")
+        return path.as_posix()
+
+    def add(self, path: Path, line: int, field_name: str, message: str, expected: str = "",
+            severity: str = ERROR) -> None:
+        self.problems.append(Problem(self.rel(path), line, field_name, message, expected, severity))
+
+    def problem(self, path: Path, line: int, field_name: str, key: str, severity: str = ERROR,
+                expected_key: Optional[str] = None, **kw) -> None:
+        """A problem in the words of messages.py: `key` says what is wrong, `expected_key` (default
+        the same key) what was expected."""
+        expected = self.msg(expected_key, **kw) if expected_key else self.msg.expected(key, **kw)
+        self.add(path, line, field_name, self.msg(key, **kw), expected, severity)
+
+    def refusal(self, path: Path, line: int, field_name: str, refusal: Refusal) -> None:
+        self.problem(path, line, field_name, refusal.key, value=refusal.value)
+
+    def validate(self, path: Path, model: type[BaseModel], located: Located, prefix: tuple = ()):
+        try:
+            return model.model_validate(located.data, context={"tz": self.tz})
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                if error["type"] == "end_before_start":  # a model-level check: point at `end`
+                    loc += ("end",)
+                message, expected = describe(error, model, self.msg)
+                line = located.key_line(loc[0]) if error["type"] == "extra_forbidden" and len(loc) == 1 \
+                    else located.line(prefix + loc)
+                self.add(path, line or located.line(prefix + loc), field_name(loc), message, expected)
+            return None
+
+    # -- files
+
+    def parse(self, path: Path) -> Optional[tuple[Located, str, int]]:
+        """(front matter, body, body line) of a bulletin, a page or a site-data file, or None after a problem."""
+        try:
+            real = resolve(self.root, os.path.relpath(path, self.root).replace(os.sep, "/"))
+            size = real.stat().st_size
+            if size > FILE_LIMIT:
+                self.problem(path, 1, "", "file.too_big", size=size, limit=FILE_LIMIT)
+                return None
+            raw = real.read_bytes()
+            text = decode(raw)
+        except Refusal as refusal:
+            self.refusal(path, 1, "", refusal)
+            return None
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1  # the line of the first byte that is not UTF-8
+            self.problem(path, line, "", "encoding")
+            return None
+        except OSError as exc:
+            self.add(path, 1, "", str(exc))
+            return None
+        bad = refused(text)
+        for found in bad[:REFUSED_SHOWN]:
+            self.problem(path, found.line, "", "char", code=found.code)
+        if bad:
+            return None
+        is_yaml = path.suffix.lower() in (".yml", ".yaml")
+        if is_yaml:
+            head, body, body_line, offset = text, "", 0, 0
+        else:
+            parts = split_front_matter(text)
+            if parts is None:
+                self.problem(path, 1, "", "front_matter")
+                return None
+            head, body, body_line = parts
+            offset = 1
+        located = self._yaml(path, clean(head), offset)
+        if located is None:
+            return None
+        return located, body, body_line
+
+    def _yaml(self, path: Path, head: str, offset: int) -> Optional[Located]:
+        try:
+            node = compose(head)
+        except yaml.MarkedYAMLError as exc:
+            self._yaml_problem(path, head, offset, exc)
+            return None
+        except yaml.YAMLError as exc:
+            self.problem(path, 1, "", "yaml", detail=str(exc), expected_key="yaml.expected")
+            return None
+        if node is None:
+            return Located(None, None, offset)
+        problems = False
+        for flaw in flaws(node):
+            problems = True
+            key = {"alias": "yaml.alias", "depth": "yaml.depth", "key": "yaml.key"}.get(flaw.kind, "duplicate_key")
+            self.problem(path, flaw.line + 1 + offset, field_name(flaw.path), key,
+                         value=flaw.path[-1] if flaw.path else "")
+            if flaw.kind == "alias":
+                break           # one is enough: the rest is the same alias, again and again
+        return None if problems else construct(node, offset)
+
+    def _yaml_problem(self, path: Path, head: str, offset: int, exc: yaml.MarkedYAMLError) -> None:
+        lines = head.split("\n")
+        mark = exc.problem_mark or exc.context_mark
+        for number, text in enumerate(lines[:(mark.line + 1) if mark else len(lines)]):
+            m = _NO_SPACE.match(text)
+            if m and not text.lstrip().startswith("#"):    # 'unit:quan-son-tra': the cause, lines before the symptom
+                fixed = f"{m.group(2)}: {m.group(3)}"
+                self.problem(path, number + 1 + offset, m.group(2), "yaml.space", text=text.strip(), fixed=fixed)
+                return
+        if exc.context_mark and mark.line >= head.count("\n"):
+            mark = exc.context_mark  # ran off the end: the unclosed '[', '{' or quote is where to look
+        line = (mark.line + 1 + offset) if mark else 1
+        detail = " ".join(filter(None, [exc.context, exc.problem]))
+        hint = next((key for words, key in _YAML_HINTS if words in detail), None)
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+            hint = "yaml.tab"  # the C loader does not name the character
+        if hint:  # PyYAML's English, said as an editor would understand it
+            self.problem(path, line, "", "yaml", detail=self.msg(hint), expected_key=f"{hint}.expected")
+        else:
+            self.problem(path, line, "", "yaml", detail=detail, expected_key="yaml.expected")
+
+    def _files_are_there(self, path: Path, found: Iterable[references.Reference]) -> bool:
+        """Every photo and attachment a bulletin names is a file of the content folder that may be
+        published; checked at every read, since files change without the bulletin changing."""
+        ok = True
+        for ref in found:
+            if not ref.path:
+                continue
+            suffix = os.path.splitext(ref.path)[1].lower()
+            try:
+                if ref.kind != "link" and suffix not in PHOTOS:
+                    raise Refusal("file.kind", ref.path)
+                if ref.kind != "link" or suffix in PUBLISHED or os.path.lexists(self.root / ref.path):
+                    publishable(self.root, ref.path)    # a photo, or a file to download (not a page)
+            except Refusal as refusal:
+                self.refusal(path, ref.line, ref.field, refusal)
+                ok = False
+        return ok
+
+    # -- bulletins
 
     def _read_all(self, data: SiteData) -> list[tuple[Path, tuple]]:
-        """(path, (bulletin or None, its problems, line of its address)) for every bulletin file.
+        """(path, (bulletin or None, its problems)) for every bulletin file.
 
         Unchanged files come from memory or the store; the rest are read, in forked
-        processes when there are many (a child's result comes back pickled, as it is stored).
+        processes when there are many (a child's result comes back as the store keeps it).
         """
         context = digest(code_version(), data.digest, self.tz.key, self.language, self.root.resolve())
         results: dict[Path, tuple] = {}
@@ -328,177 +348,47 @@ class Reader:
                 results[path] = known[1]      # the same file as last time, by its size and times
                 continue
             try:
-                key = digest(context, self._rel(path), path.read_bytes())
+                key = digest(context, self.rel(path), path.read_bytes())
             except OSError:
                 key = ""
             if known is not None and key and known[0] == key:
                 results[path] = known[1]
                 self.memo[path] = (key, known[1], signature, context)
                 continue
-            cached = self.store.get_object("read", key)
+            blob = self.store.get("read", key)
+            cached = stored.load(blob, {"tz": self.tz}) if blob is not None else None
             if cached is not None:
                 results[path] = cached
                 self.memo[path] = (key, cached, signature, context)
                 continue
             missing.append((path, key))
-        fresh, _ = fork_map(lambda paths: [self._read_pickled(path, data) for path in paths],
+        fresh, _ = fork_map(lambda paths: [self._read_stored(path, data) for path in paths],
                             [path for path, _ in missing], self.jobs)
         with self.store.batch():
             for (path, key), blob in zip(missing, fresh):
                 self.store.put("read", key, blob)
-                results[path] = pickle.loads(blob)
+                results[path] = stored.load(blob, {"tz": self.tz})
                 if key:
                     self.memo[path] = (key, results[path], signatures[path], context)
         return sorted(results.items())
 
-    def _read_pickled(self, path: Path, data: SiteData) -> bytes:
+    def _read_stored(self, path: Path, data: SiteData) -> bytes:
         before = len(self.problems)
         bulletin = self.read_bulletin(path, data)
         problems = self.problems[before:]
         del self.problems[before:]
-        url_line = self._url_lines.pop(self._rel(path), None)
-        return pickle.dumps((bulletin, problems, url_line), protocol=pickle.HIGHEST_PROTOCOL)
-
-    def read_or_raise(self) -> ContentSet:
-        result = self.read()
-        if result.errors:
-            raise ContentError(result.errors, self.language)
-        return result
-
-    def bulletin_paths(self) -> list[Path]:
-        base = self.root / "bulletins"
-        if not base.is_dir():
-            return []
-        found = []
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            folder = Path(dirpath)
-            found.extend(folder / f for f in sorted(filenames)
-                         if os.path.splitext(f)[1].lower() in BULLETIN_SUFFIXES and not f.startswith("."))
-        return found
-
-    # -- problems
-
-    def _rel(self, path: Path) -> str:
-        text, prefix = str(path), self._prefix
-        if text.startswith(prefix):     # a string cut: pathlib's relative_to costs seconds at 10,000 files
-            return text[len(prefix):].replace(os.sep, "/")
-        return path.as_posix()
-
-    def add(self, path: Path, line: int, field_name: str, message: str, expected: str = "",
-            severity: str = ERROR) -> None:
-        self.problems.append(Problem(self._rel(path), line, field_name, message, expected, severity))
-
-    def _validate(self, path: Path, model: type[BaseModel], located: Located, prefix: tuple = ()):
-        try:
-            return model.model_validate(located.data, context={"tz": self.tz})
-        except ValidationError as exc:
-            for error in exc.errors():
-                loc = tuple(error["loc"])
-                if error["type"] == "end_before_start":  # a model-level check: point at `end`
-                    loc += ("end",)
-                message, expected = describe(error, model, self.msg)
-                self.add(path, located.line(prefix + loc), _field_name(loc), message, expected)
-            return None
-
-    def _parse(self, path: Path) -> Optional[tuple[Located, str, int]]:
-        """(front matter, body, body line) of a bulletin or site-data file, or None after a problem."""
-        try:
-            raw = path.read_bytes()
-            text = decode(raw)
-        except UnicodeDecodeError as exc:
-            line = raw[:exc.start].count(b"\n") + 1  # the line of the first byte that is not UTF-8
-            self.add(path, line, "", self.msg("encoding"), self.msg("encoding.expected"))
-            return None
-        except OSError as exc:
-            self.add(path, 1, "", str(exc))
-            return None
-        is_yaml = path.suffix.lower() in (".yml", ".yaml")
-        if is_yaml:
-            head, body, body_line, offset = text, "", 0, 0
-        else:
-            parts = split_front_matter(text)
-            if parts is None:
-                self.add(path, 1, "", self.msg("front_matter"), self.msg("front_matter.expected"))
-                return None
-            head, body, body_line = parts
-            offset = 1
-        try:
-            located = load_yaml(head, offset)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            if exc.context_mark and mark.line >= head.count("\n"):
-                mark = exc.context_mark  # ran off the end: the unclosed '[', '{' or quote is where to look
-            line = (mark.line + 1 + offset) if mark else 1
-            detail = " ".join(filter(None, [exc.context, exc.problem]))
-            hint = next((key for words, key in _YAML_HINTS if words in detail), None)
-            lines = head.split("\n")
-            if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
-                hint = "yaml.tab"  # the C loader does not name the character
-            if hint:  # PyYAML's English, said as an editor would understand it
-                self.add(path, line, "", self.msg("yaml", detail=self.msg(hint)), self.msg(f"{hint}.expected"))
-            else:
-                self.add(path, line, "", self.msg("yaml", detail=detail), self.msg("yaml.expected"))
-            return None
-        except yaml.YAMLError as exc:
-            self.add(path, 1, "", self.msg("yaml", detail=str(exc)), self.msg("yaml.expected"))
-            return None
-        if located.node is not None:
-            for dup_loc, line0 in _duplicate_keys(located.node):
-                self.add(path, line0 + 1 + offset, _field_name(dup_loc), self.msg("duplicate_key", value=dup_loc[-1]))
-        return located, body, body_line
-
-    # -- site data
-
-    def read_site_data(self) -> SiteData:
-        data = SiteData()
-        data.units = self._read_entries("units.yml", Unit, required=True)
-        data.categories = self._read_entries("categories.yml", Category, required=True)
-        data.topics = self._read_entries("topics.yml", Topic, required=False)
-        data.topics_declared = (self.root / "topics.yml").exists()
-        data.digest = digest(*(_bytes(self.root / name) for name in ("units.yml", "categories.yml", "topics.yml")))
-        path = self.root / "units.yml"
-        for unit in data.units.values():
-            if unit.parent and unit.parent not in data.units:
-                self.add(path, 1, "parent", self.msg("unknown_parent", value=unit.parent))
-        return data
-
-    def _read_entries(self, name: str, model: type[BaseModel], required: bool) -> dict:
-        path = self.root / name
-        if not path.exists():
-            if required:
-                self.add(path, 1, "", self.msg("missing_file", file=name))
-            return {}
-        parsed = self._parse(path)
-        if parsed is None:
-            return {}
-        located = parsed[0]
-        items = located.data or []
-        if not isinstance(items, list):
-            self.add(path, located.line(), "", self.msg("list"))
-            return {}
-        entries: dict = {}
-        for i, item in enumerate(items):
-            entry = self._validate(path, model, Located(item, _child(located.node, i)[1], located.offset), ())
-            if entry is None:
-                continue
-            if entry.key in entries:
-                self.add(path, located.line((i, "key")), f"[{i}].key", self.msg("duplicate_key", value=entry.key))
-            entries[entry.key] = entry
-        return entries
-
-    # -- bulletins
+        return stored.dump(bulletin, problems)
 
     def read_bulletin(self, path: Path, data: SiteData) -> Optional[Bulletin]:
-        parsed = self._parse(path)
+        parsed = self.parse(path)
         if parsed is None:
             return None
-        located, body, _ = parsed
+        located, body, body_line = parsed
         if not isinstance(located.data, dict):
-            self.add(path, located.line(), "", self.msg("not_mapping"), self.msg("front_matter.expected"))
+            self.problem(path, located.line(), "", "not_mapping", expected_key="front_matter.expected")
             return None
         before = len(self.problems)
-        meta: Optional[FrontMatter] = self._validate(path, FrontMatter, located)
+        meta: Optional[FrontMatter] = self.validate(path, FrontMatter, located)
         # Unknown keys are reported even when other fields are wrong: every problem in one pass.
         raw = located.data
         category = self._resolve(path, located, raw, "category", "unknown_category", "categories.yml", data.categories)
@@ -513,26 +403,83 @@ class Reader:
                     self._unknown(path, located, ("topics", i), "unknown_topic", key, "topics.yml", data.topics, WARNING)
                 topic = Topic(key=key, name=key.replace("-", " ").capitalize())
             topics.append(topic)
+        if meta.body is not None:
+            body, body_line = meta.body, located.line(("body",)) + 1
+        found = self._references(path, body, body_line,
+                                 (located.line(("image",)), meta.image) if meta.image else None)
+        if len(body) > BODY_LIMIT:
+            self.problem(path, body_line, "body", "body.too_long", n=len(body), limit=BODY_LIMIT)
         self._warn(path, located, meta)
         if len([p for p in self.problems[before:] if p.severity == ERROR]) or category is None or unit is None:
             return None
-        if meta.body is not None:
-            body = meta.body
         slug = meta.slug or slugify(meta.title) or "bai-viet"
-        date = meta.date.astimezone(self.tz)
-        self._url_lines[self._rel(path)] = located.line(("slug",) if meta.slug else ("title",))
+        date = meta.date
+        url = urls.bulletin(date.year, date.month, slug)
+        self._check_aliases(path, located, meta, url)
+        if len([p for p in self.problems[before:] if p.severity == ERROR]):
+            return None
         return Bulletin(
             meta=meta,
-            source_path=self._rel(path),
+            source_path=self.rel(path),
             slug=slug,
-            url=f"{date.year:04d}/{date.month:02d}/{slug}/",
-            body=nfc(body),
+            url=url,
+            body=nfc(clean(body, breaks="\n")),
             category=category,
             unit=unit,
             topics=topics,
+            references=found,
             updated=meta.updated,
             scheduled=meta.date > self.now,
+            lines={"slug": located.line(("slug",) if meta.slug else ("title",)), "draft": located.line(("draft",)),
+                   "date": located.line(("date",)),
+                   "aliases": [located.line(("aliases", i)) for i in range(len(meta.aliases))]},
         )
+
+    def _references(self, path: Path, body: str, body_line: int, cover: Optional[tuple] = None) -> list:
+        """The cover (line, target) and every image and file link of the body, each checked for its
+        shape here (what depends on other files is checked at every read: `_files_are_there`)."""
+        raw = [(cover[0], "image", "cover", cover[1])] if cover else []
+        raw += [(line, "body", kind, target) for line, kind, target in references.in_body(body, body_line)]
+        out = []
+        for line, where, kind, target in raw:
+            try:
+                out.append(references.check(line, where, kind, target))
+            except Refusal as refusal:
+                self.refusal(path, line, where, refusal)
+        return out
+
+    def _check_aliases(self, path: Path, located: Located, meta: FrontMatter, url: str) -> None:
+        for i, alias in enumerate(meta.aliases):
+            line = located.line(("aliases", i))
+            try:
+                target = addresses.alias_path(alias)
+            except Refusal as refusal:
+                self.problem(path, line, f"aliases[{i}]", refusal.key, value=refusal.value)
+                continue
+            if urls.file_of(target) == urls.file_of(url):
+                self.problem(path, line, f"aliases[{i}]", "alias.own", value=alias)
+            elif urls.owner(target):
+                self.problem(path, line, f"aliases[{i}]", "alias.claimed", value=alias, owner=urls.owner(target))
+
+    def _check_addresses(self, bulletins: list[Bulletin], pages: list[ContentPage]) -> None:
+        """No two bulletins, pages or old addresses at one address; the first claim keeps it."""
+        claims = [addresses.Claim(urls.file_of(b.url), "bulletin", b.source_path, b.lines["slug"], "slug")
+                  for b in bulletins]
+        claims += [addresses.Claim(urls.file_of(p.url), "page", p.source_path, 1) for p in pages]
+        for b in bulletins:
+            for i, alias in enumerate(b.meta.aliases):
+                claims.append(addresses.Claim(urls.file_of(addresses.alias_path(alias)), "alias", b.source_path,
+                                              b.lines["aliases"][i], f"aliases[{i}]"))
+        for claim, taken in addresses.collisions(claims):
+            if claim.what == "bulletin" and taken.what == "bulletin":
+                self.problems.append(Problem(claim.source, claim.line, "slug", self.msg(
+                    "duplicate_url", url="/" + claim.path.removesuffix("index.html"), other=taken.source),
+                    self.msg.expected("duplicate_url")))
+                continue
+            what = self.msg(f"alias.{taken.what}")
+            self.problems.append(Problem(claim.source, claim.line, claim.field, self.msg(
+                "alias.taken", value="/" + claim.path.removesuffix("index.html"), what=what,
+                other=taken.source, line=taken.line), self.msg.expected("alias.taken")))
 
     def _resolve(self, path, located, raw, name, message, file, known):
         value = raw.get(name)
@@ -545,29 +492,67 @@ class Reader:
 
     def _unknown(self, path, located, loc, key, value, file, known, severity=ERROR):
         choices = ", ".join(sorted(known)) or "-"
-        self.add(path, located.line(loc), _field_name(loc), self.msg(key, value=value),
-                 self.msg("known.expected", file=file, choices=choices), severity)
+        close = suggest(value, known)
+        self.problem(path, located.line(loc), field_name(loc), key, severity,
+                     expected_key="known.suggest" if close else "known.expected",
+                     value=value, suggestion=close, file=file, choices=choices)
 
     def _warn(self, path: Path, located: Located, meta: FrontMatter) -> None:
-        if not meta.summary:
-            where = ("summary",) if "summary" in located.data else ("title",)  # an empty field, or none
-            self.add(path, located.line(where), "summary", self.msg("warn.summary"), severity=WARNING)
         if meta.image and not meta.caption:
-            self.add(path, located.line(("image",)), "caption", self.msg("warn.caption"), severity=WARNING)
-        if len(meta.title) > TITLE_LIMIT:
-            self.add(path, located.line(("title",)), "title", self.msg("warn.title", n=len(meta.title)),
-                     self.msg("warn.title.expected", limit=TITLE_LIMIT), WARNING)
+            self.problem(path, located.line(("image",)), "caption", "warn.caption", WARNING)
+        if len(meta.title) > TITLE_WARNING:
+            self.problem(path, located.line(("title",)), "title", "warn.title", WARNING, n=len(meta.title),
+                         limit=TITLE_WARNING)
 
-    def _check_unique_urls(self, bulletins: list[Bulletin]) -> None:
-        seen: dict[str, Bulletin] = {}
-        for b in sorted(bulletins, key=lambda b: b.source_path):
-            other = seen.get(b.url)
-            if other is not None:
-                line = self._url_lines.get(b.source_path, 1)
-                self.problems.append(Problem(b.source_path, line, "slug", self.msg("duplicate_url", url="/" + b.url,
-                                             other=other.source_path), self.msg("duplicate_url.expected")))
-            else:
-                seen[b.url] = b
+    def _note_held_back(self, held_back: list[Bulletin]) -> None:
+        """A draft left in a file is not missing without a word: each is named."""
+        for b in held_back:
+            if b.draft and not self.drafts:
+                self.problems.append(Problem(b.source_path, b.lines["draft"], "draft", self.msg("draft"),
+                                             self.msg.expected("draft"), NOTE))
+            elif b.scheduled and not self.future:
+                self.problems.append(Problem(b.source_path, b.lines["date"], "date", self.msg(
+                    "scheduled", when=b.date.strftime("%d/%m/%Y %H:%M")), "", NOTE))
+
+    # -- pages outside bulletins/
+
+    def _read_pages(self) -> list[ContentPage]:
+        """Markdown pages of the content folder ('gioi-thieu.md' -> /gioi-thieu/), sanitised as bulletins are."""
+        pages = []
+        for rel, refusal in walk(self.root, "."):
+            rel = rel.removeprefix("./")
+            if not rel.endswith(".md") or rel.startswith("bulletins/") or rel in SOURCE_FILES:
+                continue
+            path = self.root / rel
+            if refusal is not None:
+                self.refusal(path, 1, "", refusal)
+                continue
+            page = self._read_page(path, rel)
+            if page is not None and (self.drafts or not page.meta.draft):
+                pages.append(page)
+        return pages
+
+    def _read_page(self, path: Path, rel: str) -> Optional[ContentPage]:
+        parsed = self.parse(path)
+        if parsed is None:
+            return None
+        located, body, body_line = parsed
+        if not isinstance(located.data, dict):
+            self.problem(path, 1, "", "page.title")
+            return None
+        meta = self.validate(path, PageMatter, located)
+        if meta is None:
+            return None
+        stem = rel[:-len(".md")]
+        url = stem[:-len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
+        if url == urls.HOME or urls.owner(url):
+            self.problem(path, 1, "", "page.claimed", value="/" + url, owner=urls.owner(url) or "trang chủ")
+            return None
+        before = len(self.problems)
+        found = self._references(path, body, body_line)
+        if len(self.problems) > before or not self._files_are_there(path, found):
+            return None
+        return ContentPage(meta, self.rel(path), url, nfc(clean(body, breaks="\n")), found)
 
     def _updated_from_git(self, undated_paths: dict[Path, Bulletin]) -> None:
         """The last commit of a file, when later than its publication, is its `updated`."""
