@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import logging
 import os
 import shutil
@@ -22,10 +23,11 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from . import feeds, parallel, search, static
+from . import config, feeds, parallel, search, static, urls
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
+from .content.errors import ContentError, Problem, messages
 from .content.models import Bulletin
 from .content.reader import ContentSet, Reader
 from .documents import linker as document_linker
@@ -108,7 +110,7 @@ def read(settings: Settings, store: Optional[Store] = None, memory: Optional[Mem
 
 def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = None, jobs: int = 0,
            store: Optional[Store] = None, memory: Optional[Memory] = None) -> None:
-    """Markdown to HTML once per bulletin; every listing and feed reuses the result.
+    """Markdown to HTML once per bulletin and page; every listing and feed reuses the result.
 
     A body rendered before (same text, same code, same photos) comes from memory or the
     store.  Large sites are rendered in forked processes, one per core; each returns its
@@ -118,28 +120,42 @@ def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = N
     store = store or Store(None)
     known = memory.html if memory is not None else {}
     context = digest(code_version(), settings.base_path)
-    todo: list[tuple[Bulletin, str]] = []
-    for b in content.bulletins:
-        key = digest(context, b.body)
-        hit = known.get(key) or store.get_object("html", key)
+    todo: list[tuple[object, str]] = []
+    for item in [*content.bulletins, *content.pages]:
+        key = digest(context, item.body)
+        hit = known.get(key) or _stored_html(store.get("html", key))
         if hit is not None and (photos is None or all(photos.signature(p) == sig for p, sig in hit[1])):
-            b.body_html = hit[0]
+            item.body_html = hit[0]
             known[key] = hit
         else:
-            todo.append((b, key))
+            todo.append((item, key))
     renderer = Renderer(settings.base_path, BODY_PROCESSORS + ([photos.processor] if photos else []))
     results, measured = parallel.fork_map(lambda bodies: _render_bodies(renderer, bodies, photos),
-                                          [b.body for b, _ in todo], jobs, PARALLEL_FROM,
+                                          [item.body for item, _ in todo], jobs, PARALLEL_FROM,
                                           state=(lambda: photos.photos) if photos is not None else None)
     for found in measured:
         photos.photos.update(found)
     with store.batch():
-        for (b, key), result in zip(todo, results):
-            b.body_html = result[0]
+        for (item, key), result in zip(todo, results):
+            item.body_html = result[0]
             known[key] = result
-            store.put_object("html", key, result)
+            store.put("html", key, json.dumps(result, ensure_ascii=False).encode("utf-8"))
     for b in content.bulletins:
         b.lead = b.meta.summary or first_paragraph(b.body_html)
+
+
+def _stored_html(blob: Optional[bytes]) -> Optional[tuple]:
+    """(HTML, ((photo, signature)...)) as the store keeps it, as JSON; None if it is not that."""
+    if blob is None:
+        return None
+    def tuples(value):
+        return tuple(tuples(v) for v in value) if isinstance(value, list) else value
+
+    try:
+        html, used = json.loads(blob)
+        return str(html), tuples(used)
+    except (ValueError, TypeError):
+        return None
 
 
 def _render_bodies(renderer: Renderer, bodies: list[str], photos: Optional[Photos]) -> list[tuple]:
@@ -158,14 +174,42 @@ def _render_bodies(renderer: Renderer, bodies: list[str], photos: Optional[Photo
     return out
 
 
-def measure_covers(content: ContentSet, photos: Photos) -> None:
-    """Each cover photo measured and given its resized copies; the bulletin holds what its pages show."""
-    for b in content.bulletins:
-        if b.meta.image:
-            photos.get(b.meta.image)
+def unreadable_photos(items: Sequence, photos: Photos, language: str) -> list[Problem]:
+    """Every photo the bulletins or pages show that is not a photo Pillow can read, at its line."""
+    msg = messages(language)
+    out = []
+    for item in items:
+        for ref in item.references:
+            if ref.kind != "link" and ref.path and photos.at(ref.path) is None:
+                out.append(Problem(item.source_path, ref.line, ref.field, msg("photo.unreadable", value=ref.path),
+                                   msg.expected("photo.unreadable")))
+    return out
+
+
+def measure_covers(settings: Settings, content: ContentSet, photos: Photos) -> None:
+    """Each cover photo measured and given its resized copies; the bulletin holds what its pages show.
+    A photo that cannot be read stops the build, named with its bulletin and line."""
+    problems = unreadable_photos([*content.bulletins, *content.pages], photos, settings.language)
+    # Drafts and scheduled bulletins are checked too, with photos of their own: none is published.
+    problems += unreadable_photos(content.held_back, Photos(settings.content_dir), settings.language)
+    if problems:
+        raise ContentError(problems, settings.language)
     photos.make()
     for b in content.bulletins:
-        b.cover = photos.get(b.meta.image) if b.meta.image else None
+        b.cover = photos.at(b.references[0].path) if b.meta.image else None
+
+
+def validate(settings: Settings) -> ContentSet:
+    """Everything a build would refuse, found without building (`bantin check`): the settings,
+    every file (drafts and scheduled bulletins too), every photo they show."""
+    config.check(settings)
+    reader = Reader(settings.content_dir, timezone=settings.timezone, language=settings.language,
+                    now=settings.now, drafts=settings.drafts, future=settings.future, history=False)
+    content = reader.read()
+    photos = Photos(settings.content_dir)
+    content.problems = sorted(content.problems + unreadable_photos(
+        [*content.bulletins, *content.held_back, *content.pages], photos, settings.language))
+    return content
 
 
 def stamp(bulletins: Sequence[Bulletin]) -> None:
@@ -184,17 +228,17 @@ def collect(settings: Settings, content: ContentSet) -> Site:
 def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
     """Every stage that decides what the site is, up to its pages and files (nothing written yet)."""
     timings: dict[str, float] = {}
+    config.check(settings)
     if settings.now is None:            # the build's clock, for scheduled bulletins and the footer's year
         settings = replace(settings, now=datetime.now(ZoneInfo(settings.timezone)))
     store = Store(settings.cache_dir)
-    feeds.check_settings(settings)
     with timed(timings, "read"):
         content = read(settings, store, memory)
     photos = Photos(settings.content_dir, base_path=settings.base_path)
     with timed(timings, "render"):
         render(settings, content, photos, jobs=settings.jobs, store=store, memory=memory)
     with timed(timings, "images"):
-        measure_covers(content, photos)
+        measure_covers(settings, content, photos)
     with timed(timings, "collect"):
         site = collect(settings, content)
     with timed(timings, "views"):
@@ -265,10 +309,21 @@ class Output:
     def files(self) -> list[Asset]:
         """Every file written as it is: the views' files, the theme's assets, the content's media, photo copies."""
         made = self.made
-        return static.files(made.settings, self.theme, made.content.bulletins, made.photos) + made.files
+        items = [*made.content.bulletins, *made.content.pages]
+        return static.files(made.settings, self.theme, items, made.photos) + made.files
 
     def write_files(self, files: Sequence[Asset]) -> None:
         write_files(self.site_dir, files)
+
+    def check_paths(self, files: Sequence[Asset]) -> None:
+        """No two pages or files at one path: the second would silently replace the first."""
+        seen: dict[str, str] = {}
+        for what, path in [*(("trang /" + p.url, urls.file_of(p.url)) for p in self.made.pages),
+                           *(("tệp /" + f.path, f.path) for f in files)]:
+            path = urls.normal(path)
+            if path in seen:
+                raise BuildError(f"Hai nội dung cùng ghi vào /{path}: {seen[path]} và {what}.")
+            seen[path] = what
 
     def start_index(self, binary: Path, background: bool = False) -> search.Indexing:
         search.prune_mirror(self.search_dir, self.made.bulletin_urls)
@@ -313,11 +368,13 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
 def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path], binary: Optional[Path]) -> None:
     """Pages and files into `folder`, and the search index, started as soon as the bulletins are written."""
     out = Output(made, theme, folder, search_dir)
+    files = out.files()
+    out.check_paths(files)
     indexing: list[search.Indexing] = []
     try:
         with timed(made.timings, "write"):
             out.write_pages(made.pages, indexable=(lambda: indexing.append(out.start_index(binary))) if binary else None)
-            out.write_files(out.files())
+            out.write_files(files)
         if indexing:
             with timed(made.timings, "search"):
                 try:

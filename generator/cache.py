@@ -5,6 +5,12 @@ An entry is only ever found under a key made from everything that went into it
 templates that made it), so a changed input gives a new key and the old entry is
 simply not asked for.  Nothing is ever checked for staleness; there is none to check.
 
+The store holds data, never code: bytes that the build reads back as text or JSON (no
+pickle), each entry with a check made of its key and its bytes, verified when it is read;
+a damaged or replaced entry is not used and is made again.  With $BANTIN_CACHE_KEY set (a
+secret of the CI, say) the check is keyed, so that whoever can write a shared cache cannot
+make entries the build accepts.
+
 `fingerprint` turns what a page shows (its view's context) into text for a key;
 an object it does not know raises `Uncacheable`, and that page is always rendered.
 """
@@ -13,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import pickle
 import shutil
 import sqlite3
 import tempfile
@@ -41,8 +46,8 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
-def tree_digest(paths: Iterable[Path], suffixes: Optional[tuple[str, ...]] = None) -> str:
-    """One digest of every file under the given folders: their names and their bytes."""
+def tree_digest(paths: Iterable[Path], suffixes: Optional[tuple[str, ...]] = None, skip: tuple[str, ...] = ()) -> str:
+    """One digest of every file under the given folders (but those named in `skip`): their names and bytes."""
     h = hashlib.blake2b(digest_size=16)
     for root in map(str, paths):
         found = []
@@ -50,7 +55,7 @@ def tree_digest(paths: Iterable[Path], suffixes: Optional[tuple[str, ...]] = Non
             dirnames[:] = [d for d in dirnames if d != "__pycache__"]
             folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
             found += [f if folder == "." else f"{folder}/{f}" for f in filenames
-                      if not suffixes or os.path.splitext(f)[1] in suffixes]
+                      if (not suffixes or os.path.splitext(f)[1] in suffixes) and f not in skip]
         for rel in sorted(found):
             try:
                 with open(os.path.join(root, rel), "rb") as fh:
@@ -121,11 +126,29 @@ def _feed(h, value: Any, depth: int) -> None:
 
 # ------------------------------------------------------------------ the store
 
-INSERT = "INSERT OR REPLACE INTO entries (id, data) VALUES (?, ?)"
+INSERT = "INSERT OR REPLACE INTO entries (id, data, checked) VALUES (?, ?, ?)"
 BATCH_BYTES = 8 << 20           # a batch is written once it holds this much
 TREE_KINDS = ("search",)        # kinds whose entries are folders, kept as folders beside the database
-DATABASE = "entries.sqlite"
+DATABASE = "store.sqlite"
+TREE_CHECK = ".bantin-check"    # in a folder entry: the check of its files
+KEY_ENV = "BANTIN_CACHE_KEY"
+# What older versions kept here, in forms no build reads any more.
+_LEGACY = ("entries.sqlite", "entries.sqlite-wal", "entries.sqlite-shm", "html", "pages", "read")
 _inherited: list = []           # connections a forked child must neither use nor close
+
+
+def check(*parts: bytes) -> bytes:
+    """The check of an entry: a digest of its parts, keyed by $BANTIN_CACHE_KEY when it is set."""
+    h = hashlib.blake2b(digest_size=16, key=os.environ.get(KEY_ENV, "").encode("utf-8")[:64])
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
+def tree_check(folder: Path) -> bytes:
+    """The check of a folder's files (but the check file itself)."""
+    return check(tree_digest([folder], skip=(TREE_CHECK,)).encode())
 
 
 class Store:
@@ -169,8 +192,10 @@ class Store:
                                      check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
-                db.execute("CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
+                db.execute("CREATE TABLE IF NOT EXISTS entries "
+                           "(id TEXT PRIMARY KEY, data BLOB NOT NULL, checked BLOB NOT NULL)")
                 self._db = db
+                self._forget_legacy()
                 return db
             except sqlite3.DatabaseError:
                 if attempt == 1:   # a damaged database is a cache lost, never a build lost
@@ -180,6 +205,15 @@ class Store:
                 break
         self.root = None           # a read-only checkout: build without keeping anything
         return None
+
+    def _forget_legacy(self) -> None:
+        """Remove what older versions kept here: nothing reads it any more, and it would never go."""
+        for name in _LEGACY:
+            old = self.root / name
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            elif old.exists() or old.is_symlink():
+                old.unlink(missing_ok=True)
 
     def _sql(self, statement: str, rows: Sequence[tuple] = ((),)) -> Optional[list]:
         """Runs `statement` once per row of parameters, in one transaction; None when the
@@ -203,24 +237,27 @@ class Store:
     def get(self, kind: str, key: Optional[str]) -> Optional[bytes]:
         if not key:
             return None
-        found = self._pending.get(f"{kind}:{key}") if self._batching() else None
+        ident = f"{kind}:{key}"
+        found = self._pending.get(ident) if self._batching() else None
         if found is None:
-            rows = self._sql("SELECT data FROM entries WHERE id = ?", [(f"{kind}:{key}",)])
-            found = rows[0][0] if rows else None
-        if found is not None:
-            self.used.setdefault(kind, set()).add(key)
+            rows = self._sql("SELECT data, checked FROM entries WHERE id = ?", [(ident,)])
+            if not rows or bytes(rows[0][1]) != check(ident.encode(), bytes(rows[0][0])):
+                return None        # none, or damaged or made elsewhere: made again, and put over it
+            found = bytes(rows[0][0])
+        self.used.setdefault(kind, set()).add(key)
         return found
 
     def put(self, kind: str, key: Optional[str], data: bytes) -> None:
         if not key or self.root is None:
             return
+        ident = f"{kind}:{key}"
         if self._batching():
-            self._pending[f"{kind}:{key}"] = data
+            self._pending[ident] = data
             self._pending_bytes += len(data)
             self.used.setdefault(kind, set()).add(key)
             if self._pending_bytes > BATCH_BYTES:
                 self._flush()
-        elif self._sql(INSERT, [(f"{kind}:{key}", data)]) is not None:
+        elif self._sql(INSERT, [(ident, data, check(ident.encode(), data))]) is not None:
             self.used.setdefault(kind, set()).add(key)
 
     def _batching(self) -> bool:
@@ -243,19 +280,7 @@ class Store:
     def _flush(self) -> None:
         pending, self._pending, self._pending_bytes = self._pending, {}, 0
         if pending:
-            self._sql(INSERT, list(pending.items()))
-
-    def get_object(self, kind: str, key: Optional[str]) -> Any:
-        data = self.get(kind, key)
-        if data is None:
-            return None
-        try:
-            return pickle.loads(data)
-        except Exception:   # an entry from an older Python or a damaged file: make it again
-            return None
-
-    def put_object(self, kind: str, key: Optional[str], value: Any) -> None:
-        self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self._sql(INSERT, [(ident, data, check(ident.encode(), data)) for ident, data in pending.items()])
 
     def _ids(self, kind: str = "") -> list[str]:
         prefix = f"{kind}:" if kind else ""
@@ -303,18 +328,35 @@ class Store:
             self._db = None
 
     def put_tree(self, kind: str, key: str, source: Path) -> None:
-        """A folder entry (a search index), under the same naming as files."""
+        """A folder entry (a search index), under the same naming as files, with its check."""
         if self.root is None:
             return
         dest = self.path(kind, key)
-        if dest.exists():
+        if self.tree(kind, key) is not None:
             return
         tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=".tmp-tree-"))
         try:
-            shutil.copytree(source, tmp / "t")
+            shutil.copytree(source, tmp / "t", symlinks=True)
+            (tmp / "t" / TREE_CHECK).write_bytes(check(key.encode(), tree_check(tmp / "t")))
             dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.exists():
+                shutil.rmtree(dest, ignore_errors=True)
             os.replace(tmp / "t", dest)
         except OSError:
             pass
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def tree(self, kind: str, key: str) -> Optional[Path]:
+        """A folder entry whose files are as they were put there; None otherwise."""
+        if self.root is None:
+            return None
+        folder = self.path(kind, key)
+        try:
+            if folder.is_symlink() or not folder.is_dir() or any(p.is_symlink() for p in folder.rglob("*")):
+                return None
+            if (folder / TREE_CHECK).read_bytes() != check(key.encode(), tree_check(folder)):
+                return None
+        except OSError:
+            return None
+        return folder

@@ -15,8 +15,8 @@ import click
 
 from . import scaffold
 from . import schema as schema_module
-from .content.errors import ERROR, Problem
-from .content.models import DEFAULT_TZ, KIND_LABELS
+from .content.errors import ERROR, NOTE, WARNING, Problem
+from .content.models import KIND_LABELS
 from .content.reader import Reader
 from .vietnamese import day_time
 
@@ -73,18 +73,28 @@ def build(config_file: str, site_dir: Optional[str], quiet: bool) -> None:
         _fail(exc)
     finally:
         config.plugins.on_shutdown()
+    made = getattr(plugin, "made", None)
+    notes = made.content.notes if made is not None else []
+    for note in notes if not quiet else []:
+        click.echo(str(note), err=True)
     if not quiet:
-        click.echo(f"Đã dựng trang vào {config.site_dir}")
+        held = f" ({len(notes)} bài chưa đăng: bản nháp hoặc hẹn giờ)" if notes else ""
+        click.echo(f"Đã dựng trang vào {config.site_dir}{held}")
 
 
-def _editor_site(config_file: str, content_dir: Optional[str]) -> tuple[Path, str, str]:
-    """(content folder, time zone, language) from mkdocs.yml, or the folder alone when given."""
+def _editor_site(config_file: str, content_dir: Optional[str]):
+    """The site's settings from mkdocs.yml (with another content folder when given), or, without
+    mkdocs.yml, settings for the folder alone; the second is True when mkdocs.yml was read."""
+    from .config import Settings
+
     if Path(config_file).is_file():
         config, plugin = _load(config_file, "check")
         settings = plugin.settings(config)
-        return (Path(content_dir) if content_dir else settings.content_dir), settings.timezone, settings.language
+        if content_dir:
+            settings.content_dir = Path(content_dir)
+        return settings, True
     if content_dir:
-        return Path(content_dir), DEFAULT_TZ, "vi"
+        return Settings(content_dir=Path(content_dir), site_url="https://bantin.invalid/"), False
     _die(f"không tìm thấy {config_file}: chạy lệnh trong thư mục của trang, hoặc dùng -f hay --content-dir")
 
 
@@ -124,14 +134,12 @@ def _report(problems: list[Problem], fmt: str) -> str:
             lines.append(f"::{level} file={_github(p.path, True)},line={p.line},"
                          f"title={_github('bantin check', True)}::{_github(text)}")
         return "\n".join(lines)
-    errors = [str(p) for p in problems if p.severity == ERROR]
-    warnings = [str(p) for p in problems if p.severity != ERROR]
     out = []
-    if errors:
-        out += ["Lỗi:"] + errors
-    if warnings:
-        out += (["", "Cảnh báo (không chặn việc đăng bài):"] if errors else ["Cảnh báo (không chặn việc đăng bài):"])
-        out += warnings
+    for severity, heading in ((ERROR, "Lỗi:"), (WARNING, "Cảnh báo (không chặn việc đăng bài):"),
+                              (NOTE, "Chưa đăng (bản nháp, bài hẹn giờ):")):
+        lines = [str(p) for p in problems if p.severity == severity]
+        if lines:
+            out += ([""] if out else []) + [heading] + lines
     return "\n".join(out)
 
 
@@ -145,9 +153,15 @@ def check(config_file: str, content_dir: Optional[str], fmt: str, strict: bool) 
     """Validate every bulletin without building: each problem as path:line: field: message (expected).
 
     Exits 1 when there are errors (or warnings, with --strict)."""
-    folder, timezone, language = _editor_site(config_file, content_dir)
-    reader = Reader(folder, timezone=timezone, language=language, drafts=True, future=True, history=False)
-    result = reader.read()
+    from .build import validate
+    from .config import SettingsError
+
+    settings, configured = _editor_site(config_file, content_dir)
+    settings.drafts = settings.future = False       # what a build would publish, and what it holds back
+    try:
+        result = validate(settings)
+    except SettingsError as exc:
+        _fail(exc)
     report = _report(result.problems, fmt)
     if report:
         click.echo(report)
@@ -155,7 +169,8 @@ def check(config_file: str, content_dir: Optional[str], fmt: str, strict: bool) 
     if fmt != "json":
         total = len(result.bulletins) + len(result.held_back)
         verdict = "chưa đạt" if failed else "đạt"
-        click.echo(f"{total} bài, {len(result.errors)} lỗi, {len(result.warnings)} cảnh báo: {verdict}.", err=True)
+        held = f", {len(result.notes)} chưa đăng" if result.notes else ""
+        click.echo(f"{total} bài, {len(result.errors)} lỗi, {len(result.warnings)} cảnh báo{held}: {verdict}.", err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -176,7 +191,8 @@ def new(kind: str, title: str, config_file: str, content_dir: Optional[str], cat
 
     Writes content/bulletins/<year>/<slug>.md with every field of the kind, explained
     in Vietnamese, dated now; never overwrites a file."""
-    folder, timezone, language = _editor_site(config_file, content_dir)
+    settings, _ = _editor_site(config_file, content_dir)
+    folder, timezone, language = settings.content_dir, settings.timezone, settings.language
     tz = ZoneInfo(timezone)
     date = datetime.now(tz).replace(second=0, microsecond=0)
     if when:
@@ -220,7 +236,8 @@ def schema_command(config_file: str, content_dir: Optional[str], output: Optiona
     data = None
     folder = Path(content_dir) if content_dir else None
     if not generic or not output:
-        folder, timezone, language = _editor_site(config_file, content_dir)
+        settings, _ = _editor_site(config_file, content_dir)
+        folder, timezone, language = settings.content_dir, settings.timezone, settings.language
         if not generic:
             reader = Reader(folder, timezone=timezone, language=language)
             data = reader.read_site_data()

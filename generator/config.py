@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # A setting that changes how a build runs, never what it makes: left out of cache keys.
 HOW = {"output": False}
@@ -46,3 +47,33 @@ class Settings:
     def output(self) -> list[tuple[str, object]]:
         """The settings that decide what a build makes, for cache keys (every field not marked HOW)."""
         return [(f.name, getattr(self, f.name)) for f in fields(self) if f.metadata.get("output", True)]
+
+
+class SettingsError(ValueError):
+    """The configuration cannot give a site: every problem, each naming its option, then no build."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems + ["mkdocs.yml có lỗi; trang chưa được dựng lại, thư mục site/ cũ vẫn giữ nguyên."]))
+
+
+def check(settings: Settings) -> None:
+    """Raises SettingsError naming each option that is wrong, what it is, and what it should be."""
+    problems = []
+    parts = urlsplit(settings.site_url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        found = f"là {settings.site_url!r}, không phải địa chỉ http(s) đầy đủ" if settings.site_url else "chưa có"
+        problems.append(f"mkdocs.yml: site_url: {found} (RSS và Atom cần địa chỉ công khai của trang để mọi liên kết "
+                        "là tuyệt đối; thêm ví dụ `site_url: https://phuong.example.vn/`)")
+    for name in ("per_page", "feed_items"):
+        value = getattr(settings, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(f"mkdocs.yml: plugins › bantin › {name}: là {value!r} (phải là số nguyên từ 1 trở lên, "
+                            f"ví dụ {name}: {Settings.__dataclass_fields__[name].default})")
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"mkdocs.yml: plugins › bantin › timezone: múi giờ {settings.timezone!r} không có "
+                        "(tên múi giờ IANA, ví dụ timezone: Asia/Ho_Chi_Minh)")
+    if problems:
+        raise SettingsError(problems)

@@ -6,7 +6,7 @@ in this order, so adding a register to the portal is one module and one line her
 from __future__ import annotations
 
 from . import feeds
-from .views import bulletins, calendar, documents, listings, not_found, people, search, sitemap, tracker
+from .views import bulletins, calendar, documents, listings, not_found, pages, people, search, sitemap, tracker
 from .views.base import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -17,6 +17,7 @@ FEATURES: tuple[Feature, ...] = (
     tracker.FEATURE,       # /du-luan/
     calendar.FEATURE,      # /lich-hop/ and its .ics files
     people.FEATURE,        # /nhan-su/
+    pages.FEATURE,         # the content folder's own pages: /gioi-thieu/...
     not_found.FEATURE,     # 404.html
     feeds.FEATURE,         # RSS and Atom, for the portal and every scope
     sitemap.FEATURE,       # sitemap.xml of every page

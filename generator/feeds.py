@@ -47,21 +47,6 @@ EMPTY_UPDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)   # a portal with noth
 URL_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
-class FeedError(ValueError):
-    """The settings cannot give valid feeds; the build stops with this message."""
-
-
-def check_settings(settings: Settings) -> None:
-    """Feeds need absolute URLs, so the site's public address must be known."""
-    parts = urlsplit(settings.site_url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        problem = f"site_url {settings.site_url!r} không phải địa chỉ http(s) đầy đủ" if settings.site_url \
-            else "thiếu site_url"
-        raise FeedError(
-            f"mkdocs.yml: {problem}. RSS và Atom cần địa chỉ công khai của trang để mọi "
-            "liên kết là tuyệt đối; thêm ví dụ `site_url: https://phuong.example.vn/` rồi dựng lại.")
-
-
 def site_feeds(settings: Settings) -> list[FeedLink]:
     """The portal's own pair, advertised on every page."""
     return feed_links(settings.site_name, "")
@@ -158,7 +143,10 @@ class FeedBuilder:
         fe.link(href=settings.absolute(b.url), rel="alternate", type="text/html")
         fe.content(self.content(b), type="html")
         if b.lead:
-            fe.summary(nfc(b.lead))
+            # The lead is text: RSS readers take a description as HTML, so it goes escaped;
+            # Atom says so itself (type="text").  Either way '<img onerror=...>' stays words.
+            fe.description(html.escape(nfc(b.lead), quote=False))
+            fe.summary(nfc(b.lead), type="text")
         byline = nfc(b.meta.author or b.unit.name)
         fe.author(name=byline)
         fe.dc.dc_creator(byline)
@@ -200,7 +188,6 @@ class FeedBuilder:
 def feed_assets(site: Site) -> list[Asset]:
     """Every feed of the site: the portal's pair, then each scope's."""
     settings = site.settings
-    check_settings(settings)
     builder = FeedBuilder(site)
     name = settings.site_name
     out = builder.feeds(name, settings.site_description or name, "", site.bulletins, site_feeds(settings))

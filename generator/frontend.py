@@ -3,13 +3,12 @@ a finished site out.  Everything that decides what the site is lies behind these
 from __future__ import annotations
 
 from .build import BuildError, build
-from .config import Settings
+from .config import Settings, SettingsError
 from .content.errors import ContentError
-from .feeds import FeedError
 from .preview import Preview
 from .theme import Theme
 
 # What stops a build with a message for the person who can fix it, never with a traceback.
-STOPS = (ContentError, FeedError, BuildError)
+STOPS = (ContentError, SettingsError, BuildError)
 
 __all__ = ["STOPS", "Preview", "Settings", "Theme", "build"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -23,12 +22,14 @@ from urllib.parse import unquote
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps
 
-log = logging.getLogger("mkdocs.plugins.bantin")
+from .cache import check
+
 
 WIDTHS = (320, 640, 960)
 # Originals up to this width are offered to wide screens as they are; wider ones are not.
 MAX_ORIGINAL = 1600
-RASTER = {".jpg", ".jpeg", ".png", ".webp"}
+RASTER = {".jpg", ".jpeg", ".png", ".webp"}     # resized; a GIF (perhaps animated) is shown as it is
+SHOWN = RASTER | {".gif"}
 QUALITY = 78
 VERSION = "1"   # bump when the way copies are made changes: old cache entries are then unused
 # The rendered width of a photo in a bulletin's body (see .bt-article in bantin.css).
@@ -114,6 +115,10 @@ class Photos:
             self.photos[path] = self._measure(path)
         return self.photos[path]
 
+    def at(self, path: str) -> Optional[Photo]:
+        """The photo at a content path ('media/2022/a.jpg'), measured on first use; None if unreadable."""
+        return self._photo(path)
+
     def signature(self, path: str) -> Optional[tuple]:
         """What a page's HTML shows of a photo (size and copies): equal signatures, equal HTML."""
         photo = self._photo(path)
@@ -123,7 +128,7 @@ class Photos:
 
     def _measure(self, path: str) -> Optional[Photo]:
         source = self.content_dir / path
-        if source.suffix.lower() not in RASTER or not source.is_file():
+        if source.suffix.lower() not in SHOWN or not source.is_file():
             return None
         try:
             with Image.open(source) as im:
@@ -131,10 +136,11 @@ class Photos:
                 if im.getexif().get(0x0112) in _ROTATED:
                     width, height = height, width
                 fmt = _target_format(im)
-        except (OSError, ValueError) as exc:
-            log.warning("Bantin: không đọc được ảnh %s (%s)", path, exc)
-            return None
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return None          # the reader's check names the bulletin and the line (build.unreadable_photos)
         photo = Photo(path, source, width, height, fmt)
+        if source.suffix.lower() not in RASTER:
+            return photo
         stem, _ = os.path.splitext(path)
         for w in self.widths:
             if w < width and not self._made:
@@ -173,7 +179,7 @@ class Photos:
             made = []
             for c in photo.copies:
                 cached = self.cache_dir / f"{digest}-{VERSION}-{c.width}{_copy_suffix(photo.format)}"
-                if not cached.is_file():
+                if not _intact(cached):
                     self._resize(photo, c.width, cached)
                     self.made += 1
                 made.append(Copy(c.width, c.height, c.path, cached))
@@ -198,6 +204,7 @@ class Photos:
                        "PNG": dict(optimize=True)}[photo.format]
             im.save(tmp, photo.format, **options)
         os.replace(tmp, dest)   # another build reading the cache never sees half a file
+        _sidecar(dest).write_bytes(check(dest.name.encode(), dest.read_bytes()))
 
     # -- source hashes, remembered by size and modification time so that a rebuild reads nothing
 
@@ -233,6 +240,18 @@ class Photos:
     def processor(self, md) -> Treeprocessor:
         """A Markdown tree processor giving body photos their size, copies and lazy loading."""
         return _BodyImages(md, self)
+
+
+def _sidecar(copy: Path) -> Path:
+    return copy.with_name(copy.name + ".check")
+
+
+def _intact(copy: Path) -> bool:
+    """A cached copy is used only as it was made: a damaged or replaced one is made again."""
+    try:
+        return _sidecar(copy).read_bytes() == check(copy.name.encode(), copy.read_bytes())
+    except OSError:
+        return False
 
 
 def _target_format(im: Image.Image) -> str:

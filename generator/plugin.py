@@ -57,6 +57,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         self.preview: Optional[frontend.Preview] = None
         self.server = None
         self.failed = False
+        self.made = None                        # what the last build made (frontend.Made)
         self.scratch: Optional[str] = None      # MkDocs' own output folder, left empty
 
     def on_startup(self, *, command, dirty):
@@ -106,10 +107,10 @@ class BantinPlugin(BasePlugin[BantinConfig]):
         settings = self.settings(config)
         try:
             if self.preview is not None:
-                self.preview.build(settings, self.theme, Path(self.site_dir),
-                                   shown=lambda: livereload.show_now(self.server))
+                self.made = self.preview.build(settings, self.theme, Path(self.site_dir),
+                                               shown=lambda: livereload.show_now(self.server))
             else:
-                frontend.build(settings, self.theme, self.site_dir)
+                self.made = frontend.build(settings, self.theme, self.site_dir)
         except frontend.STOPS as exc:
             self.failed = True
             raise BantinError(str(exc)) from None

@@ -133,6 +133,7 @@ class Preview:
         frame = out.frame_digest()
         written = {page.url: (digest(key, frame) if key else None) for page, key in zip(pages, keys)}
         files = out.files()
+        out.check_paths(files)
         file_digests = {asset.path: file_digest(asset) for asset in files}
         if self.written_dir == out.site_dir:
             changed = [i for i, page in enumerate(pages)

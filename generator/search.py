@@ -27,7 +27,7 @@ try:
 except ImportError:      # Windows: every build gets a temporary search folder (see `mirror`)
     fcntl = None
 
-from .cache import Store, digest, tree_digest
+from .cache import TREE_CHECK, Store, digest, tree_digest
 from .content.markdown import plain_text as html_text
 from .content.models import KIND_LABELS, Bulletin
 from .site import Site
@@ -220,7 +220,7 @@ class Indexing:
         self.bundle = Path(site_dir) / BUNDLE_DIR
         self.found = version(binary)
         self.key = digest(str(binary), self.found, tree_digest([self.source_dir]))
-        self.kept = self.store.path("search", self.key) if self.store.root else None
+        self.kept = self.store.tree("search", self.key)
         self.proc: Optional[subprocess.Popen] = None
         if self.bundle.exists():
             shutil.rmtree(self.bundle)
@@ -246,7 +246,7 @@ class Indexing:
     def wait(self) -> IndexReport:
         self.store.used.setdefault("search", set()).add(self.key)
         if self.proc is None:
-            shutil.copytree(self.kept, self.bundle)
+            shutil.copytree(self.kept, self.bundle, ignore=shutil.ignore_patterns(TREE_CHECK))
             pages = sum(1 for _ in self.source_dir.rglob("index.html"))
             return IndexReport(self.binary, self.found, pages, self.bundle, "index unchanged: taken from the cache")
         try:

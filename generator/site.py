@@ -36,6 +36,7 @@ class Site:
     meetings: list[meeting_list.MeetingEntry] = field(default_factory=list)  # latest first
     concerns: list[concern_list.Entry] = field(default_factory=list)       # newest summary first
     nav: list = field(default_factory=list)        # the main menu (views.base.NavItem), from the features
+    pages: list = field(default_factory=list)      # the content folder's own pages (models.ContentPage)
     # Each bulletin's neighbours in its category and its related bulletins, by address.
     newer: dict[str, Bulletin] = field(default_factory=dict)
     older: dict[str, Bulletin] = field(default_factory=dict)
@@ -43,7 +44,7 @@ class Site:
 
     @classmethod
     def build(cls, settings: Settings, content: ContentSet) -> "Site":
-        site = cls(settings, content.data, list(content.bulletins))
+        site = cls(settings, content.data, list(content.bulletins), pages=list(content.pages))
         site._collect()
         site._link_neighbours()
         site._relate()

@@ -2,53 +2,46 @@
 
 Only what a page or a feed refers to is published: a photo's resized copies, its original
 where pages or feeds show it, an attachment a bulletin links to; nothing else of `content/`.
+Each comes through paths.py, so that no file outside the content folder, and no kind of
+file that could run in a reader's browser, is ever copied into the site.
 """
 from __future__ import annotations
 
-import re
-from pathlib import Path
+import posixpath
 from typing import Iterable
 
 from .config import Settings
-from .content.models import Bulletin
+from .content.paths import PHOTOS, Refusal, publishable
 from .images import Photos
 from .theme import Theme
 from .views.base import Asset
 
-# What a body refers to: links, images and their candidate copies.
-_REFERENCE = re.compile(r'\b(?:src|href)="([^"]+)"|\bsrcset="([^"]+)"')
 
+def content_files(settings: Settings, items: Iterable, photos: Photos) -> list[Asset]:
+    """The content's own files that bulletins and pages use, at their own paths.
 
-def referenced(bulletins: Iterable[Bulletin], photos: Photos) -> set[str]:
-    """Site paths the bulletins refer to: covers (shown in feeds as they are) and what bodies link or show."""
-    found: set[str] = set()
-    for b in bulletins:
-        sources = [b.meta.image] if b.meta.image else []
-        for m in _REFERENCE.finditer(b.body_html):
-            if m.group(1):
-                sources.append(m.group(1))
-            else:
-                sources += [candidate.split()[0] for candidate in m.group(2).split(",") if candidate.split()]
-        for src in sources:
-            path = photos.site_path(src)
-            if path:
-                found.add(path)
-    return found
-
-
-def content_files(settings: Settings, bulletins: Iterable[Bulletin], photos: Photos) -> list[Asset]:
-    """The content's own files that bulletins use, at their own paths (copies come from `photos`)."""
-    root = Path(settings.content_dir)
+    A photo's original is published when pages offer it (it is small enough, or no copy was
+    made) or when it is a cover (feeds show covers as they are); its copies come from `photos`."""
+    wanted: dict[str, bool] = {}
+    for item in items:
+        for ref in item.references:
+            if ref.path:
+                wanted[ref.path] = wanted.get(ref.path, False) or ref.kind == "cover"
     out = []
-    for path in sorted(referenced(bulletins, photos)):
-        source = root / path
-        if source.is_file():
-            out.append(Asset(path, source=source))
+    for path, cover in sorted(wanted.items()):
+        photo = photos.at(path) if posixpath.splitext(path)[1].lower() in PHOTOS else None
+        if photo is not None and not cover and path not in {p for p, _ in photo.candidates} \
+                and photo.fallback != path:
+            continue
+        try:
+            out.append(Asset(path, source=publishable(settings.content_dir, path)))
+        except Refusal:
+            continue        # the reader said why, at the bulletin's line; nothing unchecked is published
     return out
 
 
-def files(settings: Settings, theme: Theme, bulletins: Iterable[Bulletin], photos: Photos) -> list[Asset]:
+def files(settings: Settings, theme: Theme, items: Iterable, photos: Photos) -> list[Asset]:
     out = [Asset(path, source=source) for path, source in theme.assets()]
-    out += content_files(settings, bulletins, photos)
+    out += content_files(settings, items, photos)
     out += [Asset(path, source=copy) for path, copy in photos.files()]
     return out

@@ -105,3 +105,24 @@ def normal(path: str) -> str:
     """A site path with '.', '..' and doubled slashes resolved within the site: never above its root."""
     resolved = posixpath.normpath("/" + path).lstrip("/")
     return resolved + "/" if path.endswith("/") and resolved else resolved
+
+
+# What the site writes itself, each with the name an editor knows it by: an old address
+# (an alias) or a page of the content folder may not stand there.
+_OWNERS = {
+    _CATEGORIES: "chuyên mục", UNITS: "đơn vị", TOPICS: "chủ đề", ARCHIVE: "lưu trữ", DOCUMENTS: "văn bản",
+    PEOPLE: "nhân sự", TRACKER: "theo dõi dư luận", CALENDAR: "lịch họp", SEARCH: "tìm kiếm",
+    SEARCH_BUNDLE: "tìm kiếm", MEDIA: "ảnh và tệp đính kèm", ASSETS: "giao diện",
+}
+_OWNED_FILES = {RSS: "tin RSS", ATOM: "tin Atom", SITEMAP: "sơ đồ trang", SITEMAP + ".gz": "sơ đồ trang",
+                NOT_FOUND: "trang báo lỗi", CALENDAR_ICS: "lịch họp", "index.html": "trang chủ"}
+
+
+def owner(path: str) -> str:
+    """Which part of the site writes at `path` (a normal site path), or '' when none does."""
+    if path in _OWNED_FILES:
+        return _OWNED_FILES[path]
+    for folder, name in _OWNERS.items():
+        if path == folder.rstrip("/") or path.startswith(folder):
+            return name
+    return ""
