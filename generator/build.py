@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from . import config, feeds, parallel, search, static, urls
+from . import config, documents, feeds, parallel, people, search, sitefolder, static, urls
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
-from .content.errors import ContentError, Problem, messages
+from .content.errors import WARNING, ContentError, Problem, messages
 from .content.models import Bulletin
 from .content.reader import ContentSet, Reader
 from .documents import linker as document_linker
@@ -50,6 +50,10 @@ PARALLEL_FROM = parallel.MIN_ITEMS
 
 class BuildError(RuntimeError):
     """The build cannot go on (the search indexer failed, a page would be lost): said in full, no traceback."""
+
+
+# What stops a build with a message for the person who can fix it, never with a traceback.
+STOPS = (ContentError, config.SettingsError, BuildError, sitefolder.FolderError)
 
 
 @dataclass
@@ -120,23 +124,24 @@ def render(settings: Settings, content: ContentSet, photos: Optional[Photos] = N
     store = store or Store(None)
     known = memory.html if memory is not None else {}
     context = digest(code_version(), settings.base_path)
-    todo: list[tuple[object, str]] = []
+    todo: list[tuple[object, str, tuple]] = []
     for item in [*content.bulletins, *content.pages]:
-        key = digest(context, item.body)
+        chain = content.data.chain(getattr(item, "unit", None))
+        key = digest(context, item.body, chain)
         hit = known.get(key) or _stored_html(store.get("html", key))
         if hit is not None and (photos is None or all(photos.signature(p) == sig for p, sig in hit[1])):
             item.body_html = hit[0]
             known[key] = hit
         else:
-            todo.append((item, key))
+            todo.append((item, key, chain))
     renderer = Renderer(settings.base_path, BODY_PROCESSORS + ([photos.processor] if photos else []))
     results, measured = parallel.fork_map(lambda bodies: _render_bodies(renderer, bodies, photos),
-                                          [item.body for item, _ in todo], jobs, PARALLEL_FROM,
+                                          [(item.body, chain) for item, _, chain in todo], jobs, PARALLEL_FROM,
                                           state=(lambda: photos.photos) if photos is not None else None)
     for found in measured:
         photos.photos.update(found)
     with store.batch():
-        for (item, key), result in zip(todo, results):
+        for (item, key, _), result in zip(todo, results):
             item.body_html = result[0]
             known[key] = result
             store.put("html", key, json.dumps(result, ensure_ascii=False).encode("utf-8"))
@@ -158,16 +163,16 @@ def _stored_html(blob: Optional[bytes]) -> Optional[tuple]:
         return None
 
 
-def _render_bodies(renderer: Renderer, bodies: list[str], photos: Optional[Photos]) -> list[tuple]:
-    """(HTML, [(photo, signature)...]) per body: a cached body is good while its photos are the same."""
+def _render_bodies(renderer: Renderer, bodies: list[tuple[str, tuple]], photos: Optional[Photos]) -> list[tuple]:
+    """(HTML, [(photo, signature)...]) per (body, unit chain): a cached body is good while its photos are the same."""
     out = []
-    for body in bodies:
+    for body, chain in bodies:
         if photos is None:
-            out.append((renderer.html(body), ()))
+            out.append((renderer.html(body, chain), ()))
             continue
         photos.recording = []
         try:
-            html = renderer.html(body)
+            html = renderer.html(body, chain)
         finally:
             used, photos.recording = photos.recording, None
         out.append((html, tuple((p, photos.signature(p)) for p in dict.fromkeys(used))))
@@ -207,9 +212,32 @@ def validate(settings: Settings) -> ContentSet:
                     now=settings.now, drafts=settings.drafts, future=settings.future, history=False)
     content = reader.read()
     photos = Photos(settings.content_dir)
-    content.problems = sorted(content.problems + unreadable_photos(
-        [*content.bulletins, *content.held_back, *content.pages], photos, settings.language))
+    everything = [*content.bulletins, *content.held_back]
+    content.problems = sorted(content.problems + unreadable_photos([*everything, *content.pages], photos,
+                                                                   settings.language)
+                              + kept_apart(everything, content.data, settings.language))
     return content
+
+
+def kept_apart(bulletins: Sequence[Bulletin], data, language: str) -> list[Problem]:
+    """Warnings for people and documents of one name that the registers keep apart: worth a look."""
+    msg = messages(language)
+    out = []
+    for first, other in people.alike(people.collect(bulletins, data)):
+        b = other.appearances[-1].bulletin
+        out.append(Problem(b.source_path, b.lines.get("meeting", 1), "meeting", msg(
+            "warn.person_alike", name=other.name, unit=data.units[first.scope].name,
+            other_unit=data.units[other.scope].name), msg.expected("warn.person_alike"), WARNING))
+    seen: dict[str, documents.Document] = {}
+    for doc in documents.collect(bulletins, data.chain):
+        earlier = seen.setdefault(doc.number, doc)
+        if earlier is not doc and doc.parsed is not None:
+            b = doc.citations[-1].bulletin
+            names = [data.units[d.scope].name if d.scope in data.units else "trung ương" for d in (earlier, doc)]
+            out.append(Problem(b.source_path, b.lines.get("meeting", 1), "", msg(
+                "warn.document_alike", number=doc.number, issuer=names[0], other_issuer=names[1]),
+                msg.expected("warn.document_alike"), WARNING))
+    return out
 
 
 def stamp(bulletins: Sequence[Bulletin]) -> None:
@@ -234,7 +262,8 @@ def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
     store = Store(settings.cache_dir)
     with timed(timings, "read"):
         content = read(settings, store, memory)
-    photos = Photos(settings.content_dir, base_path=settings.base_path)
+    photos = Photos(settings.content_dir, settings.cache_dir.parent / "images" if settings.cache_dir else None,
+                    base_path=settings.base_path)
     with timed(timings, "render"):
         render(settings, content, photos, jobs=settings.jobs, store=store, memory=memory)
     with timed(timings, "images"):
@@ -351,16 +380,17 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
     with collector_tuned():
         binary = pagefind(settings)
         made = make(settings)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=final.name + ".tmp-", dir=final.parent))
         try:
-            with contextlib.ExitStack() as stack:
+            with sitefolder.fresh(final) as temp, contextlib.ExitStack() as stack:
                 search_dir = stack.enter_context(search.mirror(made.store)) if binary else None
                 write_into(made, theme, temp, search_dir, binary)
-            swap(temp, final)
-        except BaseException:
-            shutil.rmtree(temp, ignore_errors=True)
+                sitefolder.swap(temp, final)
+        except sitefolder.FolderError:
             raise
+        except OSError as exc:
+            raise sitefolder.plainly(exc, final) from None
+        finally:
+            made.photos.close()
         forget_unused(made.store)
     return made
 
@@ -391,15 +421,3 @@ def forget_unused(store: Store) -> None:
     for kind in ("read", "html", "pages", "search"):
         store.keep_only(kind, store.used.get(kind, set()))
     store.close()
-
-
-def swap(built: Path, final: Path) -> None:
-    """Put a finished build in place of the old one; the old one goes only once the new one is in."""
-    old = None
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=final.name + ".old-", dir=final.parent))
-        os.rmdir(old)
-        os.replace(final, old)
-    os.replace(built, final)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)

@@ -264,6 +264,8 @@ def serve(config_file: str, dev_addr: str, no_livereload: bool) -> None:
            f"bantin serve -a {host or '127.0.0.1'}:{int(port) + 1 if port.isdigit() else 8001}"
     try:  # before the build, so that the editor does not wait for nothing
         with socket.socket() as probe:
+            # As the server itself binds: a port the last preview left a moment ago is free to use.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host or "127.0.0.1", int(port)))
     except ValueError:
         _die(f"địa chỉ {dev_addr!r} không đọc được (dạng 127.0.0.1:8000)")

@@ -26,6 +26,7 @@ class Settings:
     future: bool = False               # show bulletins dated in the future (preview)
     now: Optional[datetime] = field(default=None, metadata=HOW)   # the build's clock, for scheduled publishing
     publisher: str = ""                # the organisation that publishes the portal
+    preview: bool = False              # a live preview (`bantin serve`): pages say when the content has errors
     search: bool = True                # index the bulletins with Pagefind
     favicon: str = ""                  # site path of the icon, e.g. 'assets/bantin-icon.svg'
     stylesheets: tuple[str, ...] = ()  # site paths of the stylesheets every page loads

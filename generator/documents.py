@@ -92,6 +92,37 @@ class Number:
         return ISSUERS.get(self.issuer, self.issuer)
 
 
+# Issuers whose numbers start again in every unit: a number is then one document within the
+# unit that issued it, found from the citing bulletin's unit and its parents by level.
+# 'TU' is the Party committee of a province, a centrally governed city, a provincial city or a town.
+_PROVINCIAL = ("tỉnh", "thành phố", "thị xã")
+LOCAL_ISSUERS = {
+    "TU": _PROVINCIAL, "BTGTU": _PROVINCIAL, "QU": ("quận",), "BTGQU": ("quận",), "HU": ("huyện",),
+    "BTGHU": ("huyện",), "ĐU": ("phường", "xã", "thị trấn"), "UBND": (), "HĐND": (),
+}
+Chain = tuple[tuple[str, str], ...]      # (unit key, level) of a unit and its parents, nearest first
+
+
+def scope(number: Optional["Number"], chain: Chain) -> Optional[str]:
+    """The unit whose document `number` is, for a bulletin of the unit at the head of `chain`;
+    None for a national document (35-NQ/TW) or when no unit of the right level is there.
+    A council's or a committee's own numbers (UBND, HĐND) are the bulletin's unit's."""
+    if number is None or not chain:
+        return None
+    levels = LOCAL_ISSUERS.get(number.issuer.split("-")[0])
+    if levels is None:
+        return None
+    if not levels:
+        return chain[0][0]
+    return next((key for key, level in chain if level in levels), None)
+
+
+def slug_in(number: "Number", chain: Chain) -> str:
+    """A document's page name: the number, and for a local document its issuer's unit."""
+    unit = scope(number, chain)
+    return f"{number.slug}-{unit}" if unit else number.slug
+
+
 def _number(m: re.Match) -> Number:
     if m.group("kind"):
         return Number(m.group("n"), m.group("kind"), m.group("issuer"))
@@ -114,14 +145,10 @@ def parse(text: str) -> Optional[Number]:
     return found[1] if found else None
 
 
-def slug(number: str) -> str:
+def slug(number: str, chain: Chain = ()) -> str:
     """The page name of a document, also for a number written in no known shape."""
     parsed = parse(number)
-    return parsed.slug if parsed else (slugify(number) or "khong-so")
-
-
-def url(number: str) -> str:
-    return urls.document(slug(number))
+    return slug_in(parsed, chain) if parsed else (slugify(number) or "khong-so")
 
 
 # --------------------------------------------------------------- the register
@@ -148,6 +175,7 @@ class Document:
     date: Optional[date] = None
     body: Optional[str] = None       # the issuing body when the text says it ('Ban Bí thư')
     citations: list[Citation] = field(default_factory=list)
+    scope: Optional[str] = None      # the unit that issued a local document (see LOCAL_ISSUERS)
 
     @property
     def url(self) -> str:
@@ -220,21 +248,27 @@ def _texts(b: Bulletin) -> Iterator[str]:
         yield from op.recommendations
 
 
-def collect(bulletins: Iterable[Bulletin]) -> list[Document]:
-    """Every document cited, with the bulletins citing it newest first (bulletins come newest first)."""
+def collect(bulletins: Iterable[Bulletin], chain_of) -> list[Document]:
+    """Every document cited, with the bulletins citing it newest first (bulletins come newest first).
+
+    `chain_of(unit)` gives a unit's Chain; a local number is one document per issuing unit.
+    Each bulletin learns the address of each document its meeting block lists (`document_urls`)."""
     docs: dict[str, Document] = {}
     forms: dict[str, Counter] = {}
     dates: dict[str, Counter] = {}
     bodies: dict[str, Counter] = {}
+    chain: Chain = ()
 
     def doc_for(number: Optional[Number], written: str) -> Document:
-        key = number.slug if number else (slugify(written) or "khong-so")
+        key = slug_in(number, chain) if number else (slugify(written) or "khong-so")
         if key not in docs:
-            docs[key] = Document(key, number.text if number else " ".join(written.split()), number)
+            docs[key] = Document(key, number.text if number else " ".join(written.split()), number,
+                                 scope=scope(number, chain))
             forms[key], dates[key], bodies[key] = Counter(), Counter(), Counter()
         return docs[key]
 
     for b in bulletins:
+        chain = chain_of(b.unit)
         cited: dict[str, Citation] = {}
 
         def cite(doc: Document) -> Citation:
@@ -245,6 +279,7 @@ def collect(bulletins: Iterable[Bulletin]) -> list[Document]:
 
         for ref in (b.meta.meeting.documents if b.meta.meeting else []):
             doc = doc_for(parse(ref.number), ref.number)
+            b.document_urls[ref.number] = doc.url
             cite(doc).listed = True
             if ref.title and not doc.title:
                 doc.title = ref.title
@@ -288,6 +323,7 @@ class DocumentLinks(Treeprocessor):
         base = getattr(self.md.treeprocessors["bantin-paths"], "base_path", "/") \
             if "bantin-paths" in self.md.treeprocessors else "/"
         self.base = base if base.endswith("/") else base + "/"
+        self.chain = getattr(self.md, "bantin_chain", ())     # the unit of the bulletin being rendered
         self._walk(root)
 
     def _walk(self, el: etree.Element) -> None:
@@ -313,7 +349,7 @@ class DocumentLinks(Treeprocessor):
         links: list[etree.Element] = []
         head, last = text, 0
         for m, number in find(text):
-            a = etree.Element("a", {"href": self.base + urls.document(number.slug), "class": "bt-doc-link",
+            a = etree.Element("a", {"href": self.base + urls.document(slug_in(number, self.chain)), "class": "bt-doc-link",
                                     "title": f"{number.kind_name} {number.text}"})
             a.text = m.group(0)
             if links:

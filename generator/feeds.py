@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 from feedgen.feed import FeedGenerator
+from lxml import etree
 from lxml.etree import ParserError
 
 from .config import Settings
@@ -146,7 +147,7 @@ class FeedBuilder:
             # The lead is text: RSS readers take a description as HTML, so it goes escaped;
             # Atom says so itself (type="text").  Either way '<img onerror=...>' stays words.
             fe.description(html.escape(nfc(b.lead), quote=False))
-            fe.summary(nfc(b.lead), type="text")
+            fe.summary(html.escape(nfc(b.lead), quote=False), type="html")
         byline = nfc(b.meta.author or b.unit.name)
         fe.author(name=byline)
         fe.dc.dc_creator(byline)
@@ -180,9 +181,26 @@ class FeedBuilder:
             fg.link(href=self_url, rel="self", type=link.type, replace=True)
             fg.link(href=settings.absolute(url), rel="alternate", type="text/html")
             fg.id(self_url)
-            text = fg.atom_str(pretty=True) if atom else fg.rss_str(pretty=True)
+            text = _markup_as_text(fg.atom_str(pretty=True)) if atom else fg.rss_str(pretty=True)
             out.append(Asset(link.url, text))
         return out
+
+
+_TAG_LIKE = re.compile(r"<[a-zA-Z][^>]*>")
+ATOM_NS = "{http://www.w3.org/2005/Atom}"
+
+
+def _markup_as_text(atom: bytes) -> bytes:
+    """Atom titles that hold something like a tag ('<script>' written by an editor, as words) are
+    given as escaped HTML: a reader shows the words, and no checker takes them for markup."""
+    if not _TAG_LIKE.search(atom.decode("utf-8", "replace")):
+        return atom
+    root = etree.fromstring(atom)
+    for title in root.iter(ATOM_NS + "title"):
+        if title.get("type") in (None, "text") and _TAG_LIKE.search(title.text or ""):
+            title.set("type", "html")
+            title.text = html.escape(title.text, quote=False)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def feed_assets(site: Site) -> list[Asset]:

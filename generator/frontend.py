@@ -2,13 +2,9 @@
 a finished site out.  Everything that decides what the site is lies behind these names."""
 from __future__ import annotations
 
-from .build import BuildError, build
-from .config import Settings, SettingsError
-from .content.errors import ContentError
+from .build import STOPS, build
+from .config import Settings
 from .preview import Preview
 from .theme import Theme
-
-# What stops a build with a message for the person who can fix it, never with a traceback.
-STOPS = (ContentError, SettingsError, BuildError)
 
 __all__ = ["STOPS", "Preview", "Settings", "Theme", "build"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +82,10 @@ class Photos:
     def __init__(self, content_dir: Path, cache_dir: Optional[Path] = None, base_path: str = "/",
                  widths: tuple[int, ...] = WIDTHS):
         self.content_dir = Path(content_dir)
-        self.cache_dir = Path(cache_dir) if cache_dir else self.content_dir.parent / ".cache" / "images"
+        # Copies are kept between builds in `cache_dir`; without one (no cache, a read-only
+        # checkout) they are made in a temporary folder that `close` removes.
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self._temporary: Optional[Path] = None
         self.base_path = base_path
         self.widths = widths
         self.photos: dict[str, Optional[Photo]] = {}
@@ -170,7 +175,16 @@ class Photos:
 
     def make(self) -> None:
         """Resized copies of every photo used so far, from the cache when the source is unchanged."""
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            if self.cache_dir is None:
+                raise OSError("no cache")
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.cache_dir / f".probe-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError:
+            self._temporary = self._temporary or Path(tempfile.mkdtemp(prefix="bantin-images-"))
+            self.cache_dir = self._temporary
         self._load_hashes()
         for photo in self.photos.values():
             if photo is None or not photo.copies:
@@ -186,6 +200,12 @@ class Photos:
             photo.copies = made
         self._save_hashes()
         self._made = True
+
+    def close(self) -> None:
+        """Removes the copies' temporary folder, once the site holds them."""
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary = None
 
     def files(self) -> list[tuple[str, Path]]:
         """(site path, file) of every copy, for the build to publish."""

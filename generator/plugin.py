@@ -77,6 +77,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             timezone=self.config.timezone,
             per_page=self.config.per_page,
             feed_items=self.config.feed_items,
+            preview=preview,
             drafts=preview if self.config.drafts is None else self.config.drafts,
             future=preview if self.config.future is None else self.config.future,
             publisher=self.config.publisher,

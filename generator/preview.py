@@ -10,6 +10,8 @@ remade in the background, at low priority, so that the next edit is not kept wai
 from __future__ import annotations
 
 import contextlib
+import html
+import json
 import logging
 import shutil
 import tempfile
@@ -18,7 +20,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import search, urls
-from .build import Made, Memory, Output, collector_tuned, make, pagefind, read, render, stamp, swap
+from .build import STOPS, Made, Memory, Output, collector_tuned, make, pagefind, read, render, stamp
+from .sitefolder import swap
 from .cache import digest
 from .config import Settings
 from .content.reader import ContentSet
@@ -27,6 +30,29 @@ from .views import bulletins
 from .views.base import Asset, Page
 
 log = logging.getLogger("bantin")
+
+# While a file is broken, every page of the preview says so (the frame loads urls.PREVIEW_SCRIPT,
+# which reads urls.PREVIEW_STATUS), and reloads when the file is fixed, as after any save.
+PREVIEW_JS = """(function () {
+  var src = document.currentScript.src, status = src.replace(/preview\\.js(\\?.*)?$/, "status.json");
+  fetch(status, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+    if (s.ok) return;
+    var box = document.createElement("section");
+    box.id = "bantin-problems"; box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;inset:0;z-index:9999;overflow:auto;padding:2rem;background:#fff8f6;" +
+      "color:#3b0a06;font:16px/1.5 system-ui,sans-serif";
+    var h = document.createElement("h1"); h.textContent = s.heading; box.appendChild(h);
+    var p = document.createElement("p"); p.textContent = s.hint; box.appendChild(p);
+    var ul = document.createElement("ul");
+    s.problems.forEach(function (t) {
+      var li = document.createElement("li"); li.textContent = t; li.style.margin = ".5em 0"; ul.appendChild(li);
+    });
+    box.appendChild(ul); document.body.appendChild(box);
+  }).catch(function () {});
+})();
+"""
+HEADING = "Trang xem thử chưa được dựng lại: có lỗi trong nội dung"
+HINT = "Sửa các chỗ dưới đây rồi lưu tệp: trang sẽ tự tải lại. (Lỗi cũng được in trong cửa sổ dòng lệnh.)"
 
 
 def edited(settings: Settings, last: Made, memory: Memory) -> list[Page]:
@@ -97,23 +123,46 @@ class Preview:
         self._search_wanted = 0
 
     def build(self, settings: Settings, theme: Theme, site_dir: Path,
-              shown: Optional[Callable[[], None]] = None) -> Made:
+              shown: Optional[Callable[[], None]] = None) -> Optional[Made]:
         """Brings the folder at `site_dir` up to date; `shown` is called once an edited
-        bulletin's page is written, so that the browser may reload before the rest is done."""
+        bulletin's page is written, so that the browser may reload before the rest is done.
+        When the content has errors, the folder stays as it was, every page says what is wrong
+        (see urls.PREVIEW_STATUS), and None is returned: the preview goes on, waiting for the fix."""
         site_dir = Path(site_dir)
-        with collector_tuned():
-            if self.last is not None and self.written_dir == site_dir:
-                self._show_edited_first(settings, theme, site_dir, shown)
-            made = make(settings, self.memory)
-            binary = pagefind(settings)
-            if binary and self.mirror_dir is None:
-                self.mirror_dir = self._mirror_hold.enter_context(search.mirror(made.store))
-            out = Output(made, theme, site_dir, self.mirror_dir if binary else None)
-            self._write(made, out)
+        try:
+            with collector_tuned():
+                if self.last is not None and self.written_dir == site_dir:
+                    self._show_edited_first(settings, theme, site_dir, shown)
+                made = make(settings, self.memory)
+                binary = pagefind(settings)
+                if binary and self.mirror_dir is None:
+                    self.mirror_dir = self._mirror_hold.enter_context(search.mirror(made.store))
+                out = Output(made, theme, site_dir, self.mirror_dir if binary else None)
+                self._write(made, out)
+                made.photos.close()
+        except STOPS as exc:
+            log.error("%s", exc)
+            self._status(site_dir, [str(p) for p in getattr(exc, "problems", [])] or [str(exc)])
+            return None
+        self._status(site_dir, [])
         self.last = made
         if binary:
             self._index_later(site_dir, binary)
         return made
+
+    def _status(self, site_dir: Path, problems: list[str]) -> None:
+        """What every page of the preview shows while something is wrong (nothing when all is well)."""
+        (site_dir / urls.PREVIEW_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / urls.PREVIEW_SCRIPT).write_text(PREVIEW_JS, encoding="utf-8")
+        status = {"ok": not problems, "heading": HEADING, "hint": HINT, "problems": problems}
+        (site_dir / urls.PREVIEW_STATUS).write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
+        if problems and not (site_dir / "index.html").exists():      # nothing built yet: a page that says why
+            items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+            page = (f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{HEADING}</title></head>'
+                    f"<body><h1>{HEADING}</h1><p>{HINT}</p><ul>{items}</ul></body></html>")
+            for name in ("index.html", "404.html"):
+                (site_dir / name).write_text(page, encoding="utf-8")
+            self.written_dir = None          # those two are not the site: the next build writes everything
 
     def _show_edited_first(self, settings: Settings, theme: Theme, site_dir: Path,
                            shown: Optional[Callable[[], None]]) -> None:

@@ -48,8 +48,10 @@ class Site:
         site._collect()
         site._link_neighbours()
         site._relate()
-        site.documents = document_list.collect(site.bulletins)
-        site.people = people_list.collect(site.bulletins)
+        for b in site.bulletins:          # what the registers tell each bulletin, anew every build
+            b.person_urls, b.document_urls = {}, {}
+        site.documents = document_list.collect(site.bulletins, site.data.chain)
+        site.people = people_list.collect(site.bulletins, site.data)
         site.meetings = meeting_list.collect(site.bulletins)
         site.concerns = concern_list.collect(site.bulletins, site.data.topics)
         return site

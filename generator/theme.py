@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from jinja2 import Environment, FileSystemLoader
 
-from . import documents, people, urls, vietnamese, writer
+from . import urls, vietnamese, writer
 from .cache import digest, fingerprint, tree_digest
 from .config import Settings
 from .content.models import KIND_LABELS, STATUS_LABELS
@@ -87,6 +87,7 @@ class Theme:
             "scripts": list(settings.scripts),
             "year": settings.now.year if settings.now else "",
             "slot": writer.TOKENS,
+            "preview_script": urls.PREVIEW_SCRIPT if settings.preview else "",
         }
         return writer.Frame.parse(self.env.get_template(FRAME).render(context))
 
@@ -103,8 +104,6 @@ def install(env: Environment) -> None:
         clock=vietnamese.clock,
         weekday=vietnamese.weekday,
         period=vietnamese.period,
-        document_url=documents.url,
-        person_url=people.url,
         url=writer.link,
     )
     env.globals.update(status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, once=writer.once,

@@ -90,8 +90,11 @@ class Renderer:
             output_format="html",
         )
 
-    def html(self, text: str) -> str:
+    def html(self, text: str, chain: tuple = ()) -> str:
+        """`chain`: the bulletin's unit and its parents, for processors whose output depends on
+        where the bulletin comes from (the address of a local document, see documents.py)."""
         self.md.reset()
+        self.md.bantin_chain = chain
         return sanitise(self.md.convert(text))
 
 

@@ -320,6 +320,9 @@ class Bulletin:
     # Where the slug (or title), `draft` and each alias stand in the file, for messages after reading.
     lines: dict = field(default_factory=dict, repr=False, metadata=NOT_SHOWN)
     cover: Optional[Any] = None  # the cover photo as measured (images.Photo), set by the build
+    # The addresses of the people and documents the meeting block names (site.py sets them).
+    person_urls: dict = field(default_factory=dict)
+    document_urls: dict = field(default_factory=dict)
     # What the bulletin is made of, as a digest for the build's caches (see cache.fingerprint),
     # set once per build from every other field, so that a field added is in it.
     digest: str = field(default="", repr=False, metadata=DIGEST)

@@ -77,6 +77,8 @@ _YAML_HINTS = (
     ("quoted scalar", "yaml.quote"),
     ("block mapping", "yaml.indent"),
     ("expected key", "yaml.indent"),
+    ("undefined alias", "yaml.alias"),
+    ("anchor", "yaml.alias"),
 )
 _NO_SPACE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):(?=[^\s/])(\S.*)$")   # 'unit:quan-son-tra', not 'http://'
 
@@ -140,6 +142,7 @@ class Reader:
         self.store = store or Store(None)
         self.memo = memo if memo is not None else {}
         self.jobs = jobs             # processes for files not read before; 0: one per core
+        self._found: list = []       # what the bulletin being read refers to, even if it has errors
         self._prefix = os.path.join(str(self.root.parent), "")
 
     # -- public
@@ -148,8 +151,9 @@ class Reader:
         self.problems = []
         data = self.read_site_data()
         published, held_back, undated = [], [], {}
-        for path, (bulletin, problems) in self._read_all(data):
+        for path, (bulletin, problems, found) in self._read_all(data):
             self.problems.extend(problems)
+            files_ok = self._files_are_there(path, found)
             if bulletin is None:
                 continue
             bulletin.category = data.categories[bulletin.category.key]
@@ -157,7 +161,7 @@ class Reader:
             bulletin.topics = [data.topics.get(t.key, t) for t in bulletin.topics]
             bulletin.updated = bulletin.meta.updated
             bulletin.scheduled = bulletin.meta.date > self.now
-            if not self._files_are_there(path, bulletin.references):
+            if not files_ok:
                 continue
             if bulletin.updated is None:
                 undated[path] = bulletin
@@ -211,7 +215,9 @@ class Reader:
         self.add(path, line, field_name, self.msg(key, **kw), expected, severity)
 
     def refusal(self, path: Path, line: int, field_name: str, refusal: Refusal) -> None:
-        self.problem(path, line, field_name, refusal.key, value=refusal.value)
+        """A refused path; a file of the content folder is named as the editor sees it (content/...)."""
+        value = self.rel(self.root / refusal.value) if refusal.key.startswith("file.") else refusal.value
+        self.problem(path, line, field_name, refusal.key, value=value)
 
     def validate(self, path: Path, model: type[BaseModel], located: Located, prefix: tuple = ()):
         try:
@@ -332,7 +338,7 @@ class Reader:
     # -- bulletins
 
     def _read_all(self, data: SiteData) -> list[tuple[Path, tuple]]:
-        """(path, (bulletin or None, its problems)) for every bulletin file.
+        """(path, (bulletin or None, its problems, what it refers to)) for every bulletin file.
 
         Unchanged files come from memory or the store; the rest are read, in forked
         processes when there are many (a child's result comes back as the store keeps it).
@@ -374,10 +380,11 @@ class Reader:
 
     def _read_stored(self, path: Path, data: SiteData) -> bytes:
         before = len(self.problems)
+        self._found = []
         bulletin = self.read_bulletin(path, data)
         problems = self.problems[before:]
         del self.problems[before:]
-        return stored.dump(bulletin, problems)
+        return stored.dump(bulletin, problems, self._found)
 
     def read_bulletin(self, path: Path, data: SiteData) -> Optional[Bulletin]:
         parsed = self.parse(path)
@@ -405,8 +412,8 @@ class Reader:
             topics.append(topic)
         if meta.body is not None:
             body, body_line = meta.body, located.line(("body",)) + 1
-        found = self._references(path, body, body_line,
-                                 (located.line(("image",)), meta.image) if meta.image else None)
+        found = self._found = self._references(path, body, body_line,
+                                               (located.line(("image",)), meta.image) if meta.image else None)
         if len(body) > BODY_LIMIT:
             self.problem(path, body_line, "body", "body.too_long", n=len(body), limit=BODY_LIMIT)
         self._warn(path, located, meta)
@@ -431,7 +438,7 @@ class Reader:
             updated=meta.updated,
             scheduled=meta.date > self.now,
             lines={"slug": located.line(("slug",) if meta.slug else ("title",)), "draft": located.line(("draft",)),
-                   "date": located.line(("date",)),
+                   "date": located.line(("date",)), "meeting": located.line(("meeting",)),
                    "aliases": [located.line(("aliases", i)) for i in range(len(meta.aliases))]},
         )
 

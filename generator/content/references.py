@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 from .paths import Refusal, site_path
 
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
-_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
-_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)")
+_DESTINATION = r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)"      # one level of brackets, as Markdown allows
+_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]" + _DESTINATION)
+_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)*\]" + _DESTINATION)
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 _HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.I)

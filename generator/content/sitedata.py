@@ -31,6 +31,10 @@ class SiteData:
     people: list[PersonEntry] = field(default_factory=list)     # merges and splits made by hand
     digest: str = ""          # of the files: a bulletin read against other data is read again
 
+    def chain(self, unit: Optional[Unit]) -> tuple[tuple[str, str], ...]:
+        """(key, level) of a unit and its parents, nearest first: what local addresses depend on."""
+        return tuple((u.key, u.level) for u in self.ancestors(unit, include_self=True)) if unit else ()
+
     def ancestors(self, unit: Unit, include_self: bool = False) -> list[Unit]:
         """The unit's chain of parents, nearest first (site data has no circles: see `read`)."""
         chain, seen = ([unit] if include_self else []), {unit.key}

@@ -1,0 +1,101 @@
+"""The site folder: each build writes a fresh folder beside the old site and swaps it in whole.
+
+So a failed build (bad content, a full disk, a killed process) never leaves a half-built
+site: the old one stays until the new one is complete.  A build that was killed leaves
+its fresh folder behind; the next build removes such leftovers, knowing them by a lock
+that only a running build holds.  The site gets the permissions files usually have
+(a web server running as another user must read it), not those of a private temporary
+folder.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:      # Windows: leftovers are left for the user to remove
+    fcntl = None
+
+LOCK = ".bantin-building"
+
+
+class FolderError(OSError):
+    """The site cannot be written: said plainly (a full disk, a folder without permission)."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _readable(folder: Path) -> None:
+    """Folders rwxr-xr-x and files rw-r--r--, less what the user's umask takes away."""
+    mask = _umask()
+    os.chmod(folder, 0o777 & ~mask)
+
+
+def remove_leftovers(final: Path) -> None:
+    """Fresh folders of builds that were killed (their lock is free); a running build's stay."""
+    for folder in final.parent.glob(final.name + ".tmp-*"):
+        lock = folder / LOCK
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            with open(lock, "a") as handle:
+                if fcntl is not None:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue        # held: another build is writing there now
+        shutil.rmtree(folder, ignore_errors=True)
+    for folder in final.parent.glob(final.name + ".old-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def fresh(final: Path) -> Iterator[Path]:
+    """A new folder beside `final` for a build to write into; removed if the build fails."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(final)
+    folder = Path(tempfile.mkdtemp(prefix=final.name + ".tmp-", dir=final.parent))
+    handle = open(folder / LOCK, "w")
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        _readable(folder)
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        handle.close()
+
+
+def swap(built: Path, final: Path) -> None:
+    """Put a finished build in place of the old one; the old one goes only once the new one is in."""
+    (built / LOCK).unlink(missing_ok=True)
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=final.name + ".old-", dir=final.parent))
+        os.rmdir(old)
+        os.replace(final, old)
+    os.replace(built, final)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def plainly(exc: OSError, where: Path) -> FolderError:
+    """An OSError as an operator would want to read it."""
+    if exc.errno == errno.ENOSPC:
+        text = f"Hết chỗ trống trên đĩa khi ghi trang vào {where} (No space left on device)"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        text = f"Không có quyền ghi vào {exc.filename or where} ({exc.strerror})"
+    else:
+        text = f"Không ghi được {exc.filename or where}: {exc.strerror or exc}"
+    return FolderError(exc.errno, text + "; thư mục site/ cũ vẫn giữ nguyên.")
