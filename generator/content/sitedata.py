@@ -59,22 +59,22 @@ def read(reader) -> SiteData:
     data.categories, _ = _entries(reader, "categories.yml", Category, required=True)
     data.topics, _ = _entries(reader, "topics.yml", Topic, required=False)
     people, _ = _entries(reader, "people.yml", PersonEntry, required=False, keyed=False)
-    data.people = list(people.values())
+    data.people = [entry for entry, _ in people.values()]
     data.units = units
     data.topics_declared = (reader.root / "topics.yml").exists()
     data.digest = digest(*(_bytes(reader.root / name) for name in FILES))
     _check_parents(reader, units, unit_lines)
-    for entry_line, entry in people.items():
+    for entry, located in people.values():
         for i, key in enumerate(entry.units):
             if key not in units:
-                reader.problem(reader.root / "people.yml", entry_line[1].line(("units", i)), f"units[{i}]",
+                reader.problem(reader.root / "people.yml", located.line(("units", i)), f"units[{i}]",
                                "unknown_unit", value=key, expected_key="known", file="units.yml",
                                choices=", ".join(sorted(units)) or "-")
     return data
 
 
 def _entries(reader, name: str, model: type[BaseModel], required: bool, keyed: bool = True):
-    """(entries by key, or by (index, located) when not keyed; the located node of each key)."""
+    """(entries by key, or (entry, located) by index when not keyed; the located node of each key)."""
     path = reader.root / name
     if not path.exists() and not path.is_symlink():
         if required:
@@ -97,7 +97,7 @@ def _entries(reader, name: str, model: type[BaseModel], required: bool, keyed: b
         if entry is None:
             continue
         if not keyed:
-            entries[(i, entry_at)] = entry
+            entries[i] = (entry, entry_at)
             continue
         if entry.key in entries:
             first = lines[entry.key].line(("key",))
