@@ -178,6 +178,7 @@ class FrontMatter(Strict):
     draft: bool = False
     updated: Optional[LocalDateTime] = None
     aliases: list[NonEmpty] = []
+    imported_from: Optional[Text] = None   # the source address `bantin import` read the bulletin from
     meeting: Optional[Meeting] = None
     opinion: Optional[Opinion] = None
     body: Optional[str] = Field(None, description="Nội dung (chỉ dùng trong tệp .yml)")
