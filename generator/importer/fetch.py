@@ -22,7 +22,7 @@ try:
     VERSION = metadata.version("bantin")
 except metadata.PackageNotFoundError:   # pragma: no cover - run from a checkout without installing
     VERSION = "0"
-USER_AGENT = f"Bantin/{VERSION} (bantin import; nhập bài từ cổng thông tin cũ)"
+USER_AGENT = f"Bantin/{VERSION} (bantin import; reads an old portal's bulletins for a new one)"   # ASCII: an HTTP header
 TIMEOUT = 20.0
 DELAY = 1.0
 MAX_BYTES = 30 * 1024 * 1024

@@ -231,7 +231,16 @@ def fragment_blocks(fragment: str) -> list[Block]:
 
 # --------------------------------------------------------------- pages
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+
+
 def _document(raw: bytes | str):
+    """The page's tree; UTF-8 even when the page does not say so (lxml alone would read Latin-1)."""
+    if isinstance(raw, bytes):
+        try:
+            raw = _XML_DECLARATION.sub("", raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            pass                              # another charset: lxml reads the page's <meta charset>
     try:
         return lxml.html.document_fromstring(raw)
     except (etree.ParserError, ValueError):

@@ -48,9 +48,9 @@ def _title_attr(caption: str) -> str:
     return "".join(out).replace("\\", "/")
 
 
-def _alt(caption: str) -> str:
-    words = caption.split()
-    short = " ".join(words[:16]) + ("…" if len(words) > 16 else "")
+def _alt(caption: str, limit: int = 120) -> str:
+    """The caption as the photo's text for screen readers, cut at a word when long."""
+    short = caption if len(caption) <= limit else caption[:limit].rsplit(" ", 1)[0] + "…"
     return _INLINE.sub(r"\\\1", short)
 
 
