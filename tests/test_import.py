@@ -249,6 +249,15 @@ def test_a_folder_of_saved_portal_pages_imports_each_article_with_its_photos_and
     assert chau_phu["slug"] in redirect.read_text(encoding="utf-8"), "the old address leads to the new page"
 
 
+def test_one_saved_page_finds_its_photos_in_the_mirror_it_was_saved_in(tmp_path):
+    project = empty_project(tmp_path)
+    portal = portal_copy(tmp_path)
+    page = portal / "tuyengiao.chauphu.example.vn" / "tin-tuc" / "du-luan-xa-hoi" / \
+        "1234-giao-ban-du-luan-xa-hoi-quy-i-2022.html"
+    result = report(project, str(page), "-u", "huyen-chau-phu", "-c", "du-luan-xa-hoi")
+    assert result["written"][0]["photos"] == ["content/media/2022/giao-ban-cong-tac-du-luan-xa-hoi-quy-i-2022-1.jpg"]
+
+
 def test_importing_again_writes_nothing_and_says_so(tmp_path):
     project = empty_project(tmp_path)
     portal = portal_copy(tmp_path)

@@ -108,9 +108,6 @@ class Fetcher:
             self._robots[origin] = rules
         return self._robots[origin]
 
-    def allowed(self, url: str) -> bool:
-        return self._robots_for(url).can_fetch(USER_AGENT, url)
-
     def get(self, url: str) -> Response:
         rules = self._robots_for(url)
         if not rules.can_fetch(USER_AGENT, url):

@@ -40,7 +40,7 @@ class PhotoFinder:
         roots = ([Path(article.root).resolve()] if article.root else []) + self.media
         candidates: list[Path] = []
         page = Path(article.photo_base)
-        folder = page.parent if page.suffix or page.is_file() else page
+        folder = page if page.is_dir() else page.parent
         if not parts.scheme and not path.startswith("/"):
             candidates.append(folder / path)
         else:
@@ -69,9 +69,9 @@ class PhotoFinder:
             return found.read_bytes()
         if is_url(src) and self.fetch_remote:
             return self.fetcher.get(src).content
-        where = "trong thư mục nguồn" + (" và thư mục --media" if self.media else "")
+        where = "thư mục nguồn" + (" và thư mục --media" if self.media else "")
         hint = "" if not is_url(src) or self.fetch_remote else "; thêm --fetch-photos để tải từ trang cũ"
-        raise FetchError(f"không thấy ảnh {src} {where}{hint}")
+        raise FetchError(f"không có trong {where}{hint}")
 
 
 def keep(data: bytes, media_dir: Path, year: int, stem: str) -> Path:

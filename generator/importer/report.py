@@ -83,7 +83,7 @@ class Report:
         for source, path in self.unchanged:
             out.append(f"Đã nhập trước đây, không ghi lại: {source} → {path}")
         for source, why in self.not_written:
-            out.append(f"Không ghi: {source}: {why}")
+            out.append(f"Không ghi: {source}: {why}" if source else f"Không ghi: {why}")
         if self.passed:
             out.append(f"Bỏ qua {self.passed} trang không phải bài viết (trang danh sách, trang chủ...).")
         for key, n in sorted(self.left_out.items()):

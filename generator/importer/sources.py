@@ -13,7 +13,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from . import feeds, html, text, wxr
@@ -89,7 +90,7 @@ class Gatherer:
             self._add(feeds.read(raw, name, self.tz, remote=remote, root=root), name, listed=False)
         elif kind == "html":
             article = html.read_page(raw, name, self.tz, remote=remote)
-            article.root = root
+            article.root = root if remote else _mirror_root(Path(name), Path(root), article.old_url)
             self._add([article], name, listed)
         else:
             urls = _url_list(raw) if not remote else []
@@ -137,6 +138,18 @@ class Gatherer:
             self.file(path, path.parent)
         else:
             self.out.problems.append(f"{source}: không có tệp, thư mục hay địa chỉ web này")
+
+
+def _mirror_root(page: Path, root: Path, old_url: Optional[str]) -> str:
+    """Where a saved page's photos may be looked for: the folder given, or, for a page inside a site
+    mirror, the mirror's folder named after the old site's host (where '/Upload/...' was saved)."""
+    host = urlsplit(old_url).netloc if old_url else ""
+    if "." not in host:               # a host name, as mirrors name their folders ('tuyengiao.example.vn')
+        return str(root)
+    for folder in page.parents:
+        if host and folder.name == host:
+            return str(folder) if not folder.is_relative_to(root) else str(root)
+    return str(root)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
