@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from ..schema import FIELDS
 from .article import Evidence
@@ -24,6 +25,17 @@ def label(name: str) -> str:
 
 def shown(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value)
+
+
+def where(address: str) -> str:
+    """A source as the editor typed it: a file under the current folder relative to it."""
+    path = Path(address)
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            pass
+    return address
 
 
 @dataclass
@@ -70,7 +82,7 @@ class Report:
             return "\n".join(["Lỗi, chưa ghi tệp nào:"] + [f"  - {e}" for e in self.errors])
         out = []
         for w in self.written:
-            out.append(f"Đã ghi {w.path} (bản nháp), từ {w.imported_from}")
+            out.append(f"Đã ghi {w.path} (bản nháp), từ {where(w.imported_from)}")
             for e in w.found:
                 note = f" [{e.note}]" if e.note else ""
                 source = e.sentence if len(e.sentence) <= 160 else e.sentence[:157] + "…"
@@ -81,9 +93,9 @@ class Report:
                 out.append("  Cần xem lại:")
                 out += [f"    - {r}" for r in w.review]
         for source, path in self.unchanged:
-            out.append(f"Đã nhập trước đây, không ghi lại: {source} → {path}")
+            out.append(f"Đã nhập trước đây, không ghi lại: {where(source)} → {path}")
         for source, why in self.not_written:
-            out.append(f"Không ghi: {source}: {why}" if source else f"Không ghi: {why}")
+            out.append(f"Không ghi: {where(source)}: {why}" if source else f"Không ghi: {why}")
         if self.passed:
             out.append(f"Bỏ qua {self.passed} trang không phải bài viết (trang danh sách, trang chủ...).")
         for key, n in sorted(self.left_out.items()):
