@@ -440,6 +440,21 @@ def test_a_hostile_page_cannot_run_a_script_nor_make_the_importer_read_outside_i
     assert "<script>alert" not in article and "javascript:alert(1)\"" not in article and "<em>" not in article
 
 
+def test_unreadable_files_in_a_folder_are_reported_and_the_rest_is_imported(tmp_path):
+    project = empty_project(tmp_path)
+    folder = project / "bai-cu"
+    folder.mkdir()
+    shutil.copy(SEEDS / "002_76842d5629cf325d.txt", folder / "giao-ban.txt")
+    (folder / "hong.rss").write_bytes(b"\x00\xff\xfe" * 700)
+    (folder / "anh.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00" * 50)
+    (folder / "dat-ten-sai.xml").write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><item>')
+    out = run_import(project, "bai-cu", "-u", "quan-long-bien", "-c", "dang-doan-the", check=False)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "Không ghi: bai-cu/hong.rss: không đọc được chữ trong tệp" in out.stdout
+    assert "Bỏ qua 2 trang không phải bài viết" in out.stdout, "the photo named .html and the empty feed"
+    assert list(bulletins(project)) == ["Giao ban Dư luận xã hội định kỳ tháng 11/2021"]
+
+
 def test_the_json_report_gives_every_field_with_the_sentence_it_came_from(tmp_path):
     project = empty_project(tmp_path)
     result = report(project, str(SEEDS / "002_76842d5629cf325d.txt"), "-u", "quan-long-bien", "-c", "dang-doan-the")

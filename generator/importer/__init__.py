@@ -77,7 +77,7 @@ def run(sources: list[str], options: Options, fetcher: Optional[Fetcher] = None)
     try:
         gathered, report.left_out = gather(sources, fetcher, tz)
         report.passed = len(gathered.passed)
-        report.not_written += [("", p) for p in gathered.problems]
+        report.not_written += gathered.problems
         plan = []
         for article in gathered.articles:
             unit, category, how = mapping.resolve(targets, article.section)

@@ -33,7 +33,7 @@ _HTML_HEAD = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html|<he
 @dataclass
 class Gathered:
     articles: list[Article] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)      # a source that could not be read
+    problems: list[tuple[str, str]] = field(default_factory=list)   # (source, why it could not be read)
     passed: list[str] = field(default_factory=list)        # read, but not an article
 
 
@@ -74,12 +74,21 @@ class Gatherer:
             if _is_article(article):
                 self.out.articles.append(article)
             elif listed:
-                self.out.problems.append(f"{name}: không tìm thấy tiêu đề và đoạn văn nào của một bài viết")
+                self.out.problems.append((name, "không tìm thấy tiêu đề và đoạn văn nào của một bài viết"))
             else:
                 self.out.passed.append(name)
 
     def _read(self, name: str, raw: bytes, *, remote: bool, root: str, content_type: str = "",
               listed: bool = True) -> None:
+        """Read one source; whatever goes wrong in the parsers is this source's problem, not the import's."""
+        try:
+            self._parse(name, raw, remote=remote, root=root, content_type=content_type, listed=listed)
+        except FetchError as exc:
+            self.out.problems.append((name, str(exc)))
+        except Exception as exc:     # noqa: BLE001 - third-party parsers on untrusted files: report, go on
+            self.out.problems.append((name, f"không đọc được tệp này ({exc.__class__.__name__}: {exc})"))
+
+    def _parse(self, name: str, raw: bytes, *, remote: bool, root: str, content_type: str, listed: bool) -> None:
         kind = _kind(name, raw, content_type)
         if kind == "wxr":
             export = wxr.read(raw, name, self.tz, remote=remote, root=root)
@@ -102,13 +111,13 @@ class Gatherer:
                 article.root = root
                 self._add([article], name, listed)
             else:
-                self.out.problems.append(f"{name}: không phải trang HTML, nguồn tin hay tệp xuất WordPress")
+                self.out.problems.append((name, "không phải trang HTML, nguồn tin hay tệp xuất WordPress"))
 
     def url(self, url: str) -> None:
         try:
             answer = self.fetcher.get(url)
         except FetchError as exc:
-            self.out.problems.append(str(exc))
+            self.out.problems.append(("", str(exc)))
             return
         self._read(answer.url, answer.content, remote=True, root="", content_type=answer.content_type)
 
@@ -116,12 +125,9 @@ class Gatherer:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            self.out.problems.append(f"{path}: không đọc được ({exc.strerror})")
+            self.out.problems.append((str(path), f"không đọc được ({exc.strerror})"))
             return
-        try:
-            self._read(str(path.resolve()), raw, remote=False, root=str(root.resolve()), listed=listed)
-        except FetchError as exc:
-            self.out.problems.append(f"{path}: {exc}")
+        self._read(str(path.resolve()), raw, remote=False, root=str(root.resolve()), listed=listed)
 
     def folder(self, folder: Path) -> None:
         for path in _walk(folder):
@@ -137,7 +143,7 @@ class Gatherer:
         elif path.is_file():
             self.file(path, path.parent)
         else:
-            self.out.problems.append(f"{source}: không có tệp, thư mục hay địa chỉ web này")
+            self.out.problems.append((source, "không có tệp, thư mục hay địa chỉ web này"))
 
 
 def _mirror_root(page: Path, root: Path, old_url: Optional[str]) -> str:
