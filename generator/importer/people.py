@@ -25,9 +25,11 @@ Tạ Trịnh Lương Hà Cao Chu Tô Lưu Kiều Quách Thái Văn Tăng Triệu
 Âu Giang Mạc Tôn Kim Phùng Thân Nghiêm Đồng Ninh Khúc Bạch Quan Ông Lục Ma Sầm Hầu Mẫn Cù Lã Vi Phí Diệp Yên Bế Lạc
 Lăng Lữ Mã Nhữ Ôn Quản Thạch Thiều Tiêu Trình Ứng Vy Ksor Siu Điểu Sơn Danh Quàng Giàng Sùng Thào Vàng Mùa Lầu Sình
 Cầm Khuất Bàn Chảo""".split())
-# Words that start a title, not a name ('đồng chí Trưởng Ban...' names nobody).
-TITLE_WORDS = {"phó", "trưởng", "bí", "chủ", "ủy", "uỷ", "ban", "đảng", "tổ", "hội", "quận", "huyện", "tỉnh", "giám",
-               "cán", "đại", "thường", "chánh", "tổng", "thành", "thủ", "bộ", "các", "những", "đoàn", "ủy", "tư"}
+# Words no name holds: a name stops before them ('đồng chí Trưởng Ban...' names nobody).
+TITLE_WORDS = {"phó", "trưởng", "bí", "chủ", "ủy", "uỷ", "ban", "đảng", "quận", "huyện", "tỉnh", "giám", "cán",
+               "chánh", "các", "những"}
+# Words that start a title but may stand inside a name ('Nguyễn Văn Thành', 'Lê Thị Hội').
+TITLE_STARTS = TITLE_WORDS | {"tổ", "hội", "đại", "thường", "tổng", "thành", "thủ", "bộ"}
 CHAIR = re.compile(r"(?:đồng\s+)?chủ\s+trì|chủ\s+tọa|chủ\s+toạ", re.I)
 GUEST = re.compile(r"dự\s+(?:và\s+)?(?:phát\s+biểu\s+)?chỉ\s+đạo|(?:tới|đến|về)\s+dự|"
                    r"\b(?:[Tt]ham\s+)?[Dd]ự\s+(?:hội\s+nghị|buổi\s+\w+|tọa\s+đàm|giao\s+ban|lễ|hội\s+thảo)?\s*(?:có|gồm)\b",
@@ -35,7 +37,7 @@ GUEST = re.compile(r"dự\s+(?:và\s+)?(?:phát\s+biểu\s+)?chỉ\s+đạo|(?:t
 # Where a role ends: the verb of the sentence (lower case), or the next person.
 ROLE_END = re.compile(
     r"\s+(?:và\s+|cùng\s+)?(?=(?:[Đđ]ồng\s+chí|[Đđ]/[cC])\s)"
-    r"|\s+(?:đồng\s+chủ\s+trì|chủ\s+trì|chủ\s+tọa|tới\s+dự|đến\s+dự|về\s+dự|dự\s+và|dự\b|tham\s+dự|phát\s+biểu|trình\s+bày"
+    r"|\s+(?:đồng\s+chủ\s+trì|chủ\s+trì|chủ\s+tọa|tới\s+dự|đến\s+dự|về\s+dự|dự\s+và|dự\b(?!\s+(?:án|thảo|toán|báo|kiến|bị|phòng|trữ|định))|tham\s+dự|phát\s+biểu|trình\s+bày"
     r"|kết\s+luận|(?<!Ban )chỉ\s+đạo|cho\s+biết|đánh\s+giá|đề\s+nghị|nhấn\s+mạnh|tiếp\s+thu|biểu\s+dương|khẳng\s+định"
     r"|yêu\s+cầu|quán\s+triệt|thông\s+qua|(?<!Báo )báo\s+cáo(?!\s+viên)|trao|tặng|điều\s+hành|định\s+hướng|giới\s+thiệu"
     r"|ghi\s+nhận|lưu\s+ý|đã|đề\s+xuất|cảm\s+ơn|chúc\s+mừng|cùng|tại|thay\s+mặt|gợi\s+mở|làm\s+việc|thăm|chia\s+sẻ"
@@ -52,9 +54,7 @@ _SENTENCE_END = re.compile(r"(?<!\bTP)(?<!\bTp)(?<!\bĐ/c)(?<!\b[A-ZĐ])[.!?](?=
 class Mention:
     name: str
     role: Optional[str]
-    sentence: str
     start: int = 0              # where the mention starts in its clause
-    end: int = 0
 
 
 @dataclass
@@ -95,7 +95,7 @@ def _name_at(text: str, pos: int, strict: bool) -> Optional[tuple[str, int]]:
     words = capitalised(text, pos, 5)
     cut = next((i for i, (w, _) in enumerate(words) if i and w.lower() in TITLE_WORDS), len(words))
     words = words[:cut]
-    if len(words) < 2 or words[0][0].lower() in TITLE_WORDS:
+    if len(words) < 2 or words[0][0].lower() in TITLE_STARTS:
         return None
     if words[0][0] not in SURNAMES and (strict or len(words) < 3):
         return None
@@ -129,7 +129,7 @@ def mentions(clause: str) -> list[Mention]:
         rest = clause[after:]
         dash = re.match(r"\s*[–—-]\s*|\s*,\s*(?=\S)", rest)
         role = _role(rest[dash.end():]) if dash and rest[dash.end():][:1].isupper() else None
-        out.append(Mention(person_name(name), role, clause, m.start(), after))
+        out.append(Mention(person_name(name), role, m.start()))
     return out
 
 
