@@ -469,13 +469,14 @@ def report(args, bantin: dict[int, Result], blog: dict[int, Result], serve: Opti
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_readme(text: str) -> None:
-    current = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmark\n\n{START_MARK}\n{END_MARK}\n"
-    if START_MARK not in current:
-        current = current.rstrip() + f"\n\n## Latest results\n\n{START_MARK}\n{END_MARK}\n"
-    before, rest = current.split(START_MARK, 1)
-    after = rest.split(END_MARK, 1)[1] if END_MARK in rest else "\n"
-    README.write_text(f"{before}{START_MARK}\n{text}{END_MARK}{after}", encoding="utf-8")
+def write_readme(text: str, start: str = START_MARK, end: str = END_MARK, heading: str = "Latest results") -> None:
+    """Put `text` between the markers of bench/README.md, under `heading` when they are not there yet."""
+    current = README.read_text(encoding="utf-8") if README.exists() else "# Benchmark\n"
+    if start not in current:
+        current = current.rstrip() + f"\n\n## {heading}\n\n{start}\n{end}\n"
+    before, rest = current.split(start, 1)
+    after = rest.split(end, 1)[1] if end in rest else "\n"
+    README.write_text(f"{before}{start}\n{text}{end}{after}", encoding="utf-8")
 
 
 # ----------------------------------------------------------------- main

@@ -1,4 +1,4 @@
-"""The `bantin` command: build, check, preview a portal, and start or describe a bulletin."""
+"""The `bantin` command: build, check, preview a portal, start or describe a bulletin, import an archive."""
 from __future__ import annotations
 
 import errno
@@ -92,6 +92,11 @@ def _editor_site(config_file: str, content_dir: Optional[str]):
         settings = plugin.settings(config)
         if content_dir:
             settings.content_dir = Path(content_dir)
+        try:
+            ZoneInfo(settings.timezone)
+        except (ValueError, KeyError):
+            _die(f"mkdocs.yml: plugins › bantin › timezone: múi giờ {settings.timezone!r} không có "
+                 "(tên múi giờ IANA, ví dụ timezone: Asia/Ho_Chi_Minh)")
         return settings, True
     if content_dir:
         return Settings(content_dir=Path(content_dir), site_url="https://bantin.invalid/"), False
@@ -248,6 +253,49 @@ def schema_command(config_file: str, content_dir: Optional[str], output: Optiona
     path = Path(output) if output else folder / schema_module.SITE_PATH
     written = schema_module.write(path, document)
     click.echo(f"Đã ghi {_shown(path)}." if written else f"{_shown(path)} đã mới nhất.")
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@editor_config_option
+@content_option
+@click.option("-u", "--unit", default=None, help="Unit key for every imported bulletin.")
+@click.option("-c", "--category", default=None, help="Category key for every imported bulletin.")
+@click.option("-m", "--map", "mapping_file", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="YAML mapping: unit, category, and the old sections -> category keys.")
+@click.option("--date", "when", default=None, help="Publication date 'YYYY-MM-DD [HH:MM]' for sources that give none.")
+@click.option("--media", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A folder of the old site's photos (e.g. wp-content/uploads); repeat for several.")
+@click.option("--fetch-photos", is_flag=True, help="Download photos that local files link on the old site.")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between two requests to one host.")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=1), help="Seconds per request.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools.")
+def import_command(sources: tuple[str, ...], config_file: str, content_dir: Optional[str], unit: Optional[str],
+                   category: Optional[str], mapping_file: Optional[str], when: Optional[str], media: tuple[str, ...],
+                   fetch_photos: bool, delay: float, timeout: float, fmt: str) -> None:
+    """Import an old portal's bulletins as drafts: SOURCE is a feed, an HTML page, a folder of saved
+    pages, a file of URLs, a WordPress export or a plain text (a file or a URL).
+
+    Prints what was written, every field with the sentence it came from, and what needs a look;
+    a source imported before is left alone. Exits 1 when something could not be imported."""
+    from . import importer
+
+    settings, _ = _editor_site(config_file, content_dir)
+    folder, timezone = settings.content_dir, settings.timezone
+    date = None
+    if when:
+        try:
+            date = datetime.strptime(when.strip(), "%Y-%m-%d %H:%M") if ":" in when else \
+                datetime.strptime(when.strip(), "%Y-%m-%d").replace(hour=8)   # no time: 08:00, as the guide says
+        except ValueError:
+            _die(f"--date {when!r} không đọc được (dạng YYYY-MM-DD hoặc YYYY-MM-DD HH:MM)")
+    options = importer.Options(folder, timezone, unit, category, Path(mapping_file) if mapping_file else None, date,
+                               [Path(m) for m in media], fetch_photos, delay, timeout)
+    report = importer.run(list(sources), options)
+    click.echo(report.json() if fmt == "json" else report.text())
+    sys.exit(1 if report.failed else 0)
 
 
 @main.command()

@@ -139,6 +139,17 @@ def find(text: str) -> Iterator[tuple[re.Match, Number]]:
         yield m, _number(m)
 
 
+def date_after(text: str) -> Optional[date]:
+    """The date written right after a number (', ngày 13/6/2016'), if a real one."""
+    d = _DATE_AFTER.match(text)
+    if not d:
+        return None
+    try:
+        return date(int(d.group(3)), int(d.group(2)), int(d.group(1)))
+    except ValueError:
+        return None
+
+
 def parse(text: str) -> Optional[Number]:
     """The number in what an editor wrote as `number:` ('334 - QĐ/QU', 'Quyết định số 334-QĐ/QU')."""
     found = next(find(nfc(text)), None)
@@ -294,12 +305,9 @@ def collect(bulletins: Iterable[Bulletin], chain_of) -> list[Document]:
                     citation.excerpt = _excerpt(text, m.start(), m.end())
                     citation.mention = " ".join(m.group(0).split())
                 after = text[m.end():m.end() + 160]
-                d = _DATE_AFTER.match(after)
-                if d:
-                    try:
-                        dates[doc.slug][date(int(d.group(3)), int(d.group(2)), int(d.group(1)))] += 1
-                    except ValueError:
-                        pass
+                said = date_after(after)
+                if said:
+                    dates[doc.slug][said] += 1
                 body_m = _BODY_AFTER.match(after)
                 if body_m:
                     bodies[doc.slug][body_m.group(1)] += 1

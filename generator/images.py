@@ -7,10 +7,15 @@ Pillow and cached under `.cache/images/` by the hash of the source and the
 width, so a rebuild only hashes.  Every <img> then carries the photo's size
 (no layout shift), `srcset`/`sizes` (the browser picks the copy) and lazy
 loading.  The copies have no EXIF: a phone's GPS position does not travel on.
+
+Photos that come in from outside (the web editor's uploads, `bantin import`) are
+first reduced once by `reduce_upload`, so that the originals kept in git are no
+larger than the largest size a page offers.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -22,7 +27,7 @@ from typing import Optional
 from urllib.parse import unquote
 
 from markdown.treeprocessors import Treeprocessor
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .cache import check
 
@@ -33,6 +38,8 @@ MAX_ORIGINAL = 1600
 RASTER = {".jpg", ".jpeg", ".png", ".webp"}     # resized; a GIF (perhaps animated) is shown as it is
 SHOWN = RASTER | {".gif"}
 QUALITY = 78
+UPLOAD_QUALITY = 85      # for the kept original, which the copies are made from in turn
+UPLOAD_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 VERSION = "1"   # bump when the way copies are made changes: old cache entries are then unused
 # The rendered width of a photo in a bulletin's body (see .bt-article in bantin.css).
 BODY_SIZES = "(min-width: 60em) 44rem, calc(100vw - 2rem)"
@@ -291,3 +298,38 @@ class _BodyImages(Treeprocessor):
         for img in root.iter("img"):
             for name, value in self.photos.attributes(img.get("src", ""), BODY_SIZES).items():
                 img.set(name, value)
+
+
+def reduce_upload(source: bytes | str | os.PathLike, dest: str | os.PathLike) -> Path:
+    """Keep a photo from outside as the site keeps photos: upright, at most MAX_ORIGINAL pixels
+    on its long side, without EXIF (no GPS position), as JPEG or WebP by the suffix of `dest`.
+
+    Raises ValueError, worded for a report, when `source` is not a photo Pillow can read."""
+    dest = Path(dest)
+    fmt = UPLOAD_FORMATS.get(dest.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{dest.name}: ảnh chỉ ghi dạng .jpg hoặc .webp")
+    tmp = dest.with_name(dest.name + f".{os.getpid()}.tmp")
+    try:
+        with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as opened:
+            opened.load()
+            im = ImageOps.exif_transpose(opened)
+            has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+            if fmt == "JPEG" and has_alpha:      # JPEG has no transparency: lay the photo on white
+                rgba = im.convert("RGBA")
+                im = Image.new("RGB", rgba.size, "white")
+                im.paste(rgba, mask=rgba.getchannel("A"))
+            elif im.mode not in (("RGB",) if fmt == "JPEG" else ("RGB", "RGBA")):
+                im = im.convert("RGBA" if has_alpha else "RGB")
+            im.thumbnail((MAX_ORIGINAL, MAX_ORIGINAL), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            options = {"JPEG": dict(quality=UPLOAD_QUALITY, optimize=True, progressive=True),
+                       "WEBP": dict(quality=UPLOAD_QUALITY, method=4)}[fmt]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            im.save(tmp, fmt, **options)
+    except UnidentifiedImageError as exc:
+        raise ValueError("không phải một tệp ảnh đọc được") from exc
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValueError(f"không đọc được ảnh ({exc})") from exc
+    os.replace(tmp, dest)   # a reader of the folder never sees half a photo
+    return dest

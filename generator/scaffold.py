@@ -102,6 +102,7 @@ def front_matter(new: NewBulletin, data: SiteData, schema_ref: str) -> list[str]
     out.field("FrontMatter", "draft", "true")
     out.field("FrontMatter", "updated", "")
     out.field("FrontMatter", "aliases", "[]")
+    out.field("FrontMatter", "imported_from", "")
     if new.kind == KIND_MEETING:
         out.field("FrontMatter", "meeting", "")
         out.field("Meeting", "start", when, 2)

@@ -41,6 +41,7 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "draft": ("Bản nháp", "true: bản nháp, chỉ hiện khi xem thử bằng bantin serve; false: đăng lên trang."),
         "updated": ("Cập nhật", "Ngày giờ sửa bài sau khi đăng, dạng YYYY-MM-DD HH:MM. Để trống: lấy từ lịch sử git."),
         "aliases": ("Địa chỉ cũ", "Các địa chỉ cũ của bài (bắt đầu bằng /), tự chuyển về địa chỉ mới."),
+        "imported_from": ("Nhập từ", "Địa chỉ bài gốc, do bantin import ghi; giữ nguyên để lần nhập sau không tạo bài trùng."),
         "meeting": ("Hội nghị", "Thông tin hội nghị, cuộc họp, giao ban (bỏ đi nếu không phải)."),
         "opinion": ("Dư luận xã hội", "Tổng hợp dư luận xã hội (bỏ đi nếu không phải)."),
         "body": ("Nội dung", "Nội dung bài (chỉ dùng trong tệp .yml; tệp .md viết nội dung sau dòng --- thứ hai)."),

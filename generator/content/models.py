@@ -220,6 +220,7 @@ class FrontMatter(Strict):
     draft: bool = False
     updated: Optional[LocalDateTime] = None
     aliases: Annotated[list[NonEmpty], Field(max_length=50)] = []
+    imported_from: Optional[Text] = None   # the source address `bantin import` read the bulletin from
     meeting: Optional[Meeting] = None
     opinion: Optional[Opinion] = None
     body: Optional[str] = Field(None, description="Nội dung (chỉ dùng trong tệp .yml)")
