@@ -134,7 +134,7 @@ def _report(problems: list[Problem], fmt: str) -> str:
     if fmt == "github":
         lines = []
         for p in problems:
-            level = "error" if p.severity == ERROR else "warning"
+            level = {ERROR: "error", WARNING: "warning"}.get(p.severity, "notice")
             text = f"{p.field or '-'}: {p.message}" + (f" ({p.expected})" if p.expected else "")
             lines.append(f"::{level} file={_github(p.path, True)},line={p.line},"
                          f"title={_github('bantin check', True)}::{_github(text)}")
