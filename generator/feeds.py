@@ -142,11 +142,13 @@ class FeedBuilder:
         fe.guid(entry_id(settings, b), permalink=False)
         fe.title(nfc(b.title))
         fe.link(href=settings.absolute(b.url), rel="alternate", type="text/html")
+        if b.lead:
+            # The lead is text, given as escaped HTML (readers take an RSS description, and an Atom
+            # summary of type html, as HTML): '<img onerror=...>' stays words.  feedgen's
+            # description() also sets the Atom content, so the content is set after it.
+            fe.description(html.escape(nfc(b.lead), quote=False))
         fe.content(self.content(b), type="html")
         if b.lead:
-            # The lead is text: RSS readers take a description as HTML, so it goes escaped;
-            # Atom says so itself (type="text").  Either way '<img onerror=...>' stays words.
-            fe.description(html.escape(nfc(b.lead), quote=False))
             fe.summary(html.escape(nfc(b.lead), quote=False), type="html")
         byline = nfc(b.meta.author or b.unit.name)
         fe.author(name=byline)

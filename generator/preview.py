@@ -121,6 +121,7 @@ class Preview:
         self._mirror_hold = contextlib.ExitStack()       # ...held (locked) until the preview stops
         self._search_thread: Optional[threading.Thread] = None
         self._search_wanted = 0
+        self.failed = False                              # the last build stopped on an error
 
     def build(self, settings: Settings, theme: Theme, site_dir: Path,
               shown: Optional[Callable[[], None]] = None) -> Optional[Made]:
@@ -131,7 +132,8 @@ class Preview:
         site_dir = Path(site_dir)
         try:
             with collector_tuned():
-                if self.last is not None and self.written_dir == site_dir:
+                # After a failed build, the pages say so until the whole build succeeds: no early reload.
+                if self.last is not None and self.written_dir == site_dir and not self.failed:
                     self._show_edited_first(settings, theme, site_dir, shown)
                 made = make(settings, self.memory)
                 binary = pagefind(settings)
@@ -142,8 +144,10 @@ class Preview:
                 made.photos.close()
         except STOPS as exc:
             log.error("%s", exc)
+            self.failed = True
             self._status(site_dir, [str(p) for p in getattr(exc, "problems", [])] or [str(exc)])
             return None
+        self.failed = False
         self._status(site_dir, [])
         self.last = made
         if binary:
