@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from . import feeds, parallel
+from . import cms, feeds, parallel
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
@@ -39,6 +39,7 @@ ASSET_VIEWS: list[Callable[[Site], list[Asset]]] = [
     bulletins.redirects,
     feeds.feed_assets,
     calendar_views.calendar_files,
+    cms.admin_files,
 ]
 PAGE_ASSET_VIEWS: list[Callable[[Site, list[Page]], list[Asset]]] = [sitemap.sitemap]
 # Main navigation: each entry is (title, site path); the categories become the header's tabs.

@@ -39,7 +39,7 @@ log = logging.getLogger("mkdocs.plugins.bantin")
 
 # Files in the content folder that are sources, not pages or static files.
 SOURCE_PREFIXES = ("bulletins/",)
-SOURCE_NAMES = {"README.md", "units.yml", "categories.yml", "topics.yml"}
+SOURCE_NAMES = {"README.md", "units.yml", "categories.yml", "topics.yml", "cms.yml"}
 GC_THRESHOLDS = (50_000, 20, 10)      # Python's are (700, 10, 10)
 
 

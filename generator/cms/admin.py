@@ -1,0 +1,77 @@
+"""The files of the web editor that the site publishes under /admin/.
+
+Decap CMS itself is copied from node_modules (installed by `npm install --omit=dev`),
+so that the editor loads nothing from another host; beside it, the configuration
+made from the models (config.py), Bantin's own widgets and preview
+(static/bantin-cms.js), and the addresses of the bulletins already on the site,
+with which the form refuses a new bulletin that would take one of them.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from ..search import BANTIN_HOME
+from ..site import Site
+from ..views.base import Asset
+from . import config as cms_config
+
+log = logging.getLogger("mkdocs.plugins.bantin")
+
+FOLDER = "admin/"
+PACKAGE = "node_modules/decap-cms/dist"
+LOCAL_ENV = "BANTIN_CMS_LOCAL"       # set by backend.local_backend while `bantin serve` runs
+OWN_FILES = ("index.html", "bantin-cms.js")
+
+
+def decap_dist(*bases: Optional[Path]) -> Optional[Path]:
+    """Decap's built files, from the site's node_modules or Bantin's own."""
+    for base in dict.fromkeys(b for b in (*bases, Path.cwd(), BANTIN_HOME) if b):
+        folder = Path(base) / PACKAGE
+        if (folder / "decap-cms.js").is_file():
+            return folder
+    return None
+
+
+def bundle_files(dist: Path) -> list[Path]:
+    """The entry script, the chunks it loads on demand, and their WebAssembly; no source maps."""
+    return sorted(p for p in dist.iterdir()
+                  if p.name == "decap-cms.js" or p.name.endswith(".decap-cms.js") or p.suffix == ".wasm")
+
+
+def local_backend() -> Optional[cms_config.Local]:
+    raw = os.environ.get(LOCAL_ENV)
+    if not raw:
+        return None
+    found = json.loads(raw)
+    return cms_config.Local(found["url"], found["branch"])
+
+
+def addresses(site: Site) -> dict[str, str]:
+    """Each bulletin's address, with the file that holds it."""
+    return {f"/{b.url}": b.source_path for b in site.bulletins}
+
+
+def _own(name: str) -> bytes:
+    return resources.files(__package__).joinpath("static", name).read_bytes()
+
+
+def admin_files(site: Site) -> list[Asset]:
+    """Everything under /admin/: Decap, its configuration, Bantin's widgets and the known addresses."""
+    settings = site.settings
+    dist = decap_dist(Path(settings.content_dir).resolve().parent)
+    if dist is None:
+        log.warning("Không có trình soạn thảo web /admin/: chưa cài Decap CMS, chạy `npm install --omit=dev` "
+                    "(the web editor is left out: decap-cms is not installed)")
+        return []
+    made = cms_config.make(settings.content_dir, site.data, settings.base_path, local_backend())
+    assets = [Asset(FOLDER + "config.yml", cms_config.dumps(made).encode()),
+              Asset(FOLDER + "addresses.json",
+                    json.dumps(addresses(site), ensure_ascii=False, sort_keys=True).encode())]
+    assets += [Asset(FOLDER + name, _own(name)) for name in OWN_FILES]
+    assets += [Asset(FOLDER + path.name, path.read_bytes()) for path in bundle_files(dist)]
+    return assets
