@@ -35,7 +35,6 @@ LONG_TEXT = {("FrontMatter", "summary"), ("Meeting", "participants"), ("Concern"
              ("Response", "answer"), ("Category", "description"), ("Topic", "description")}
 # Fields with a widget of their own (see static/bantin-cms.js).
 WIDGETS = {
-    ("FrontMatter", "slug"): {"widget": "bantin-slug"},
     ("FrontMatter", "image"): {"widget": "image", "choose_url": False},
     # The text, with photos inserted as Bantin's captioned figure (static/bantin-cms.js).
     ("FrontMatter", "body"): {"widget": "markdown", "editor_components": ["bantin-figure"],
@@ -64,6 +63,25 @@ SITE_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "name": ("Tên", "Tên chủ đề."),
         "description": ("Mô tả", "Một câu giới thiệu chủ đề."),
     },
+}
+# Where the schema's hint speaks of the file (keys, YAML lists, true/false), the form's own words.
+HINTS = {
+    ("FrontMatter", "category"): "Chọn chuyên mục theo tên (danh sách trong Dữ liệu trang › Chuyên mục).",
+    ("FrontMatter", "unit"): "Chọn đơn vị theo tên (danh sách trong Dữ liệu trang › Đơn vị).",
+    ("FrontMatter", "topics"): "Chọn một hay nhiều chủ đề theo tên.",
+    ("FrontMatter", "image"): "Ảnh hiện đầu bài và trong danh sách bài. Ảnh lớn được thu nhỏ (cạnh dài tối đa 1.600 điểm ảnh).",
+    ("FrontMatter", "slug"): "Phần cuối địa chỉ bài: chữ thường không dấu, số, dấu gạch ngang. Để trống: bài mới "
+                             "lấy theo tiêu đề khi lưu. Đặt một lần, không đổi sau khi đăng.",
+    ("FrontMatter", "draft"): "Bật: bản nháp, chỉ hiện khi xem thử bằng bantin serve. Tắt: đăng lên trang.",
+    ("FrontMatter", "body"): "Nội dung bài. Chèn ảnh có chú thích bằng nút «+» (Chèn ảnh, thành phần) › Ảnh có chú thích.",
+    ("Meeting", "chairs"): "Người chủ trì: mỗi người một mục, có họ tên và chức vụ.",
+    ("Meeting", "guests"): "Đại biểu, khách mời dự chỉ đạo: mỗi người một mục, có họ tên và chức vụ.",
+    ("Meeting", "documents"): "Văn bản liên quan: số hiệu, ngày ban hành, trích yếu.",
+    ("Meeting", "conclusions"): "Các ý kết luận, mỗi ý một mục.",
+    ("Meeting", "format"): "Hình thức của cuộc họp.",
+    ("Opinion", "concerns"): "Mỗi vấn đề: tên, nội dung, chủ đề và trả lời (cơ quan, tình trạng).",
+    ("Concern", "topic"): "Chọn chủ đề theo tên.",
+    ("Response", "status"): "Để trống: chưa trả lời.",
 }
 KEY_HINT = "Chỉ gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ an-sinh-xa-hoi."
 DATE_TIME = dict(widget="datetime", format="YYYY-MM-DD HH:mm", date_format="YYYY-MM-DD", time_format="HH:mm",
@@ -154,14 +172,14 @@ def form_field(model: type[BaseModel], name: str, info: FieldInfo, data) -> dict
     owner = model.__name__
     shape = shape_of(info.annotation, info.metadata, info.is_required())
     label, hint = _labels(owner, name)
+    hint = HINTS.get((owner, name), hint)
     out: dict[str, Any] = {"name": name, "label": label}
     if hint:
         out["hint"] = hint
     out["required"] = shape.required
     out.update(_widget(owner, name, shape, data, label))
-    default = info.get_default()
-    if shape.kind in ("bool", "choice") and default is not None:
-        out["default"] = default
+    if shape.kind == "bool":
+        out["default"] = info.get_default()
     return out
 
 

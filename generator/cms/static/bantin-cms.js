@@ -2,8 +2,9 @@
  *
  * - the Vietnamese interface, completed where Decap's own translation stops;
  * - the address of a new bulletin, made from its title as `bantin` makes it
- *   (generator/vietnamese.py: "Đảng ủy" -> "dang-uy"), and refused when another
- *   bulletin already has it (addresses.json, written by the build);
+ *   (generator/vietnamese.py: "Đảng ủy" -> "dang-uy") and written into it, and a
+ *   save refused when another bulletin already has that address (addresses.json,
+ *   written by the build);
  * - photos in the text as Bantin's captioned figure: ![alt](/media/2024/a.jpg "caption")
  *   alone in its paragraph;
  * - the preview, in the portal's own stylesheet, with the meeting card, the
@@ -20,7 +21,7 @@
     auth: { loginWithAzure: "Đăng nhập bằng Azure", loginWithForgejo: "Đăng nhập bằng Forgejo" },
     collection: {
       collectionTop: { viewAsList: "Xem dạng danh sách", viewAsGrid: "Xem dạng lưới", groupBy: "Nhóm theo",
-                       viewAs: "Xem dạng", newButton: "＋ %{collectionLabel} mới" },
+                       viewAs: "Xem dạng", newButton: "Thêm %{collectionLabel}" },
       entries: { unpublishedHeader: "Bài chưa đăng" },
       groups: { other: "Khác", negateLabel: "Không %{label}" }
     },
@@ -107,51 +108,19 @@
 
   var known = {};   // "/2024/05/slug/" -> "bulletins/2024/slug.md"
 
-  function address(entry, slug) {
-    var date = String(entry.getIn(["data", "date"]) || "");
-    var m = /^(\d{4})-(\d{1,2})/.exec(date);
+  function address(data) {
+    var m = /^(\d{4})-(\d{1,2})/.exec(String(data.get("date") || ""));
+    var slug = data.get("slug") || slugify(data.get("title"));
     if (!m || !slug) return null;
     return "/" + m[1] + "/" + (m[2].length < 2 ? "0" + m[2] : m[2]) + "/" + slug + "/";
   }
 
-  function entrySlug(entry, value) {
-    return value || slugify(entry.getIn(["data", "title"]));
+  /* The reason a bulletin cannot be saved under its address, or null. */
+  function taken(entry, data) {
+    var url = address(data), owner = url && known[url], path = entry.get("path") || "";
+    if (!owner || (path && path.slice(-owner.length) === owner)) return null;
+    return "Địa chỉ " + url + " đã là của bài " + owner + ". Đổi tiêu đề, hoặc ghi đường dẫn khác.";
   }
-
-  var SlugControl = createClass({
-    componentDidMount: function () { this.follow(); },
-    componentDidUpdate: function () { this.follow(); },
-    isNew: function () { return this.props.entry.get("newRecord"); },
-    /* A new bulletin's address follows its title until the editor writes one. */
-    follow: function () {
-      if (!this.isNew() || this.typed) return;
-      var slug = slugify(this.props.entry.getIn(["data", "title"]));
-      if (slug && slug !== (this.props.value || "")) this.props.onChange(slug);
-    },
-    isValid: function () {
-      var entry = this.props.entry, url = address(entry, entrySlug(entry, this.props.value));
-      var owner = url && known[url], path = entry.get("path") || "";
-      if (owner && !(path && path.slice(-owner.length) === owner)) {
-        return { error: { message: "Địa chỉ " + url + " đã là của bài " + owner +
-          ". Đổi tiêu đề hoặc đường dẫn cho khác." } };
-      }
-      return true;
-    },
-    render: function () {
-      var self = this, entry = this.props.entry;
-      var url = address(entry, entrySlug(entry, this.props.value));
-      return h("div", { className: this.props.classNameWrapper },
-        h("input", {
-          id: this.props.forID, type: "text", value: this.props.value || "",
-          placeholder: this.isNew() ? "" : "(theo tiêu đề)",
-          style: { border: 0, outline: "none", width: "100%", font: "inherit", background: "transparent" },
-          onFocus: this.props.setActiveStyle, onBlur: this.props.setInactiveStyle,
-          onChange: function (e) { self.typed = true; self.props.onChange(e.target.value); }
-        }),
-        url ? h("p", { style: { margin: ".5em 0 0", color: "#555" }, "data-bantin-address": url }, "Địa chỉ bài: " + url) : null);
-    }
-  });
-  CMS.registerWidget("bantin-slug", SlugControl, function (props) { return h("span", {}, props.value || ""); });
 
   // ------------------------------------------------------------------ photos in the text
 
@@ -173,8 +142,9 @@
       var alt = String(d.alt || "").replace(/[\[\]]/g, ""), caption = String(d.caption || "").replace(/"/g, "”");
       return "![" + alt + "](" + (d.image || "") + (caption ? ' "' + caption + '"' : "") + ")";
     },
-    toPreview: function (d) {
-      return h("figure", {}, h("img", { src: d.image, alt: d.alt }), d.caption ? h("figcaption", {}, d.caption) : null);
+    toPreview: function (d, getAsset) {
+      var src = d.image && getAsset ? String(getAsset(d.image)) : d.image;
+      return h("figure", {}, h("img", { src: src, alt: d.alt }), d.caption ? h("figcaption", {}, d.caption) : null);
     }
   });
 
@@ -197,8 +167,14 @@
   CMS.registerEventListener({
     name: "preSave",
     handler: function (args) {
-      var data = args.entry.get("data");
-      return args.entry.get("collection") === "bulletins" ? pruned(data) : data;
+      var entry = args.entry, data = entry.get("data");
+      if (entry.get("collection") !== "bulletins") return data;
+      data = pruned(data);
+      // A new bulletin keeps the address its title gives it now, whatever the title becomes.
+      if (entry.get("newRecord") && !data.get("slug")) data = data.set("slug", slugify(data.get("title")));
+      var problem = taken(entry, data);
+      if (problem) throw new Error(problem);
+      return data;
     }
   });
 
@@ -215,9 +191,18 @@
     return { day: two(m[3]) + "/" + two(m[2]) + "/" + m[1], clock: two(m[4] || "0") + ":" + (m[5] || "00"),
              weekday: WEEKDAYS[d.getDay()] };
   }
+  /* As vietnamese.period: '2021-11' -> 'tháng 11/2021', '2022-Q2' -> 'quý II/2022', '2022' -> 'năm 2022'. */
+  function period(value) {
+    var m = /^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$/.exec(String(value));
+    if (!m) return String(value);
+    return m[2] ? "tháng " + (+m[2]) + "/" + m[1] : m[3] ? "quý " + ["I", "II", "III", "IV"][m[3] - 1] + "/" + m[1] : "năm " + m[1];
+  }
   function list(value) { return value && value.toJS ? value.toJS() : (value || []); }
   function people(items) {
-    return list(items).map(function (p) { return p.name + (p.role ? " (" + p.role + ")" : ""); }).join("; ");
+    var found = list(items);
+    return found.length ? h("ul", { className: "bt-people" }, found.map(function (p, i) {
+      return h("li", { key: i }, h("span", { className: "bt-person" }, p.name), p.role ? " – " + p.role : "");
+    })) : null;
   }
   function row(label, value) { return value ? [h("dt", { key: label + "t" }, label), h("dd", { key: label + "d" }, value)] : []; }
 
@@ -247,7 +232,7 @@
     if (!op || !op.size) return null;
     var concerns = list(op.get("concerns")), recs = list(op.get("recommendations"));
     return h("section", { className: "bt-box bt-opinion" },
-      h("h2", {}, "Tổng hợp dư luận xã hội" + (op.get("period") ? " " + op.get("period") : "")),
+      h("h2", {}, "Tổng hợp dư luận xã hội" + (op.get("period") ? " " + period(op.get("period")) : "")),
       concerns.length ? h("h3", {}, "Vấn đề dư luận quan tâm") : null,
       concerns.length ? h("ol", { className: "bt-concerns" }, concerns.map(function (c, i) {
         var status = (c.response && c.response.status) || "pending";
@@ -262,13 +247,13 @@
 
   /* The body as Decap renders it, with each lone titled photo made Bantin's figure. */
   function figures(root) {
-    Array.prototype.forEach.call(root.querySelectorAll("p > img[title]"), function (img) {
-      var p = img.parentNode;
-      if (p.childNodes.length !== 1) return;
+    Array.prototype.forEach.call(root.querySelectorAll("img[title]"), function (img) {
+      var p = img.parentNode, alone = p.tagName === "P" && p.childNodes.length === 1;
+      if (p.tagName === "P" && !alone || p.tagName === "FIGURE" || p.tagName === "A") return;
       var figure = document.createElement("figure"), caption = document.createElement("figcaption");
       caption.textContent = img.getAttribute("title");
       img.removeAttribute("title");
-      p.parentNode.replaceChild(figure, p);
+      (alone ? p.parentNode : p).replaceChild(figure, alone ? p : img);
       figure.appendChild(img);
       figure.appendChild(caption);
     });
@@ -287,7 +272,7 @@
     render: function () {
       var self = this, entry = this.props.entry, data = entry.get("data");
       var date = parts(data.get("date")), image = data.get("image");
-      return h("div", { className: "bt-page" }, h("article", { className: "bt-article", lang: "vi" },
+      return h("div", { className: "md-typeset bt-page" }, h("article", { className: "bt-article", lang: "vi" },
         h("h1", { className: "bt-title" }, data.get("title") || ""),
         date ? h("p", { className: "bt-meta" }, "Ngày đăng " + date.day + " | " + date.clock) : null,
         data.get("summary") ? h("p", { className: "bt-lead" }, data.get("summary")) : null,
