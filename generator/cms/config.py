@@ -58,10 +58,8 @@ def repo_folder(content_dir: Path) -> str:
         return content_dir.name
 
 
-def read_settings(content_dir: Path) -> dict:
-    path = Path(content_dir) / SETTINGS_FILE
-    if not path.is_file():
-        return {}
+def read_settings_file(path: Path) -> dict:
+    """A site's CMS settings (content/cms.yml, or one of docs/cms/), checked for what Bantin reads."""
     try:
         settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -69,6 +67,11 @@ def read_settings(content_dir: Path) -> dict:
     if not isinstance(settings, dict) or not isinstance(settings.get("backend", {}), dict):
         raise SettingsError(f"{path}: cần các mục backend, publish_mode... (xem docs/cms/README.md)")
     return settings
+
+
+def read_settings(content_dir: Path) -> dict:
+    path = Path(content_dir) / SETTINGS_FILE
+    return read_settings_file(path) if path.is_file() else {}
 
 
 def bulletins_collection(folder: str, data: SiteData) -> dict:

@@ -64,7 +64,9 @@
                noteUpdated: "Đã sửa ghi chú", onFailToUpdateNote: "Không sửa được ghi chú: %{details}",
                noteDeleted: "Đã xóa ghi chú", onFailToDeleteNote: "Không xóa được ghi chú: %{details}",
                noteResolved: "Ghi chú đã xong", noteReopened: "Đã mở lại ghi chú",
-               onFailToToggleNote: "Không đổi được ghi chú: %{details}" }
+               onFailToToggleNote: "Không đổi được ghi chú: %{details}",
+               onFailToPersist: "Không lưu được: %{details}", entrySaved: "Đã lưu bài",
+               entryPublished: "Đã đăng bài" }
     },
     workflow: { workflowCard: { lastChangeNoAuthor: "Sửa lần cuối %{date}" } }
   };
