@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT, bantin, make_project
+from conftest import ROOT, bantin, make_project, serve_dir
 from generator.cms import config as cms_config
 from generator.cms import fields as cms_fields
+from generator.cms.backend import local_backend
 from generator.cms.proxy import reduce_assets
 from generator.content import models
 from generator.content.reader import Reader
@@ -186,14 +187,20 @@ def parsed(content: Path) -> dict[str, tuple]:
             for b in result.bulletins + result.held_back}
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """A copy of the demo site in its own git repository, previewed by `bantin serve`."""
-    project = make_project(tmp_path_factory.mktemp("cms") / "site")
+def git_project(dest: Path) -> Path:
+    """A copy of the demo site in its own git repository, as a unit keeps it."""
+    project = make_project(dest)
     (project / ".gitignore").write_text("/site/\n/.cache/\n", encoding="utf-8")
     for step in (["init", "-q", "-b", "main"], ["config", "user.name", "Ban biên tập"],
                  ["config", "user.email", "bbt@example.vn"], ["add", "-A"], ["commit", "-qm", "Trang mẫu"]):
         subprocess.run(["git", *step], cwd=project, check=True, capture_output=True)
+    return project
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The demo site previewed by `bantin serve`, which runs the local backend."""
+    project = git_project(tmp_path_factory.mktemp("cms") / "site")
     port = free_port()
     log_path = project.parent / "serve.log"
     log = open(log_path, "w+", encoding="utf-8")
@@ -211,6 +218,21 @@ def served(tmp_path_factory):
     assert fetch_refused(local), "the local backend stops with the preview"
 
 
+@pytest.fixture(scope="module")
+def backend_only(tmp_path_factory):
+    """The local backend alone, with the site built once and served as files: saving many bulletins
+    does not wait for the preview to rebuild after each."""
+    project = git_project(tmp_path_factory.mktemp("cms-backend") / "site")
+    with local_backend(project) as local:
+        assert local is not None
+        bantin("build", "--quiet", "--site-dir", str(project / "site"), cwd=project)   # its config names `local`
+        server = serve_dir(project / "site")
+        try:
+            yield Served(project, f"http://127.0.0.1:{server.server_address[1]}/", None)
+        finally:
+            server.shutdown()
+
+
 def fetch_refused(url: str) -> bool:
     try:
         fetch(url)
@@ -219,8 +241,7 @@ def fetch_refused(url: str) -> bool:
     return False
 
 
-@pytest.fixture
-def editor(browser, served):
+def open_editor(browser, served):
     """/admin/ in Chromium, logged in to the local backend; any request to another host fails the test."""
     tab = browser.new_page()
     tab.set_viewport_size({"width": 1300, "height": 900})
@@ -249,6 +270,14 @@ def editor(browser, served):
     assert errors == []
 
 
+editor = pytest.fixture(open_editor)
+
+
+@pytest.fixture
+def backend_editor(browser, backend_only):
+    yield from open_editor(browser, backend_only)
+
+
 def field(tab, name: str):
     """A form control by its field name (Decap numbers the ids: title-field-1...)."""
     return tab.locator(f'[id^="{name}-field-"]')
@@ -274,10 +303,16 @@ def publish(tab, wait: bool = True) -> None:
     assert answer.value.ok, answer.value.text()
 
 
-def open_entry(tab, served, source: str) -> None:
+def open_entry(tab, source: str, title: str):
+    """The bulletin's form, once it shows this bulletin; returns its title control."""
     slug = source.removeprefix("bulletins/").removesuffix(".md")
-    tab.evaluate(f"location.hash = '#/collections/bulletins/entries/{slug}'")
-    field(tab, "title").first.wait_for()
+    admin = tab.url.split("#")[0]
+    tab.goto("about:blank")   # Decap keeps the form it shows when only the address's #part changes
+    tab.goto(admin + f"#/collections/bulletins/entries/{slug}")
+    control = field(tab, "title").first
+    tab.wait_for_function("([sel, title]) => { const e = document.querySelector(sel); return e && e.value === title; }",
+                          arg=['[id^="title-field-"]', title])
+    return control
 
 
 TITLE = "Đảng ủy phường Ngọc Thụy sơ kết công tác tuyên giáo quý I/2025"
@@ -371,8 +406,7 @@ def test_a_new_bulletin_cannot_take_an_existing_address(editor, served):
 def test_editing_a_seed_title_changes_only_the_title(editor, served):
     tab = editor
     before = parsed(served.content)[SEED]
-    open_entry(tab, served, SEED)
-    title = field(tab, "title").first
+    title = open_entry(tab, SEED, before[0]["title"])
     title.fill("Giao ban Dư luận xã hội định kỳ tháng 11 năm 2021")
     tab.frame_locator("iframe").last.locator(".bt-opinion").wait_for()
     tab.screenshot(path=str(SCREENSHOTS / "cms-seed-1280.png"))
@@ -386,19 +420,18 @@ def test_editing_a_seed_title_changes_only_the_title(editor, served):
     bantin("check", cwd=served.project)
 
 
-def test_every_demo_bulletin_survives_a_save_unchanged(editor, served):
-    """Open each bulletin, touch nothing but a keystroke undone, save: the file reads as before."""
-    tab = editor
-    before = parsed(served.content)
+def test_every_demo_bulletin_survives_a_save_unchanged(backend_editor, backend_only):
+    """Open each bulletin, save it with nothing changed but a space after the title (which the model
+    strips, and without which Decap offers no save): every file reads as before, and check passes."""
+    tab = backend_editor
+    before = parsed(backend_only.content)
     for source in sorted(before):
-        open_entry(tab, served, source)
-        title = field(tab, "title").first
+        title = open_entry(tab, source, before[source][0]["title"])
         title.press("End")
-        title.press("x")
-        title.press("Backspace")
+        title.press("Space")
         publish(tab)
-    after = parsed(served.content)
+    after = parsed(backend_only.content)
     assert sorted(after) == sorted(before)
     for source in before:
         assert after[source] == before[source], source
-    bantin("check", cwd=served.project)
+    bantin("check", cwd=backend_only.project)
