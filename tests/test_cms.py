@@ -356,7 +356,9 @@ def test_an_editor_creates_a_meeting_bulletin_with_a_photo(editor, served, tmp_p
     preview.locator(".bt-meeting").get_by_text("Trần Thị Bình").wait_for()
     preview.locator(".bt-body figure figcaption").get_by_text("Đồng chí Nguyễn Văn An phát biểu").wait_for()
     tab.screenshot(path=str(SCREENSHOTS / "cms-editor-1280.png"))
-    publish(tab)
+    with tab.expect_request(lambda r: '"persistEntry"' in (r.post_data or "")) as sent:
+        publish(tab)
+    assert len(sent.value.post_data) < 2_000_000, "the photo was reduced in the browser, before the upload"
     slug = slugify(TITLE)
     path = served.content / "bulletins" / "2025" / f"{slug}.md"
     assert wait_for(lambda: path.is_file() and served.git("status", "--porcelain") == "", 60), \

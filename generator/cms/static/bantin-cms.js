@@ -6,7 +6,7 @@
  *   save refused when another bulletin already has that address (addresses.json,
  *   written by the build);
  * - photos in the text as Bantin's captioned figure: ![alt](/media/2024/a.jpg "caption")
- *   alone in its paragraph;
+ *   alone in its paragraph, reduced in the browser before they are uploaded;
  * - the preview, in the portal's own stylesheet, with the meeting card, the
  *   opinion block and the figures as readers see them;
  * - no empty blocks saved (an untouched meeting block would make a news item a meeting).
@@ -36,7 +36,7 @@
                          addNote: "Thêm ghi chú", addPlaceholder: "Viết ghi chú...", editPlaceholder: "Sửa ghi chú...",
                          save: "Lưu", cancel: "Hủy", edit: "Sửa", "delete": "Xóa", resolve: "Đã xong", unresolve: "Mở lại",
                          confirmDelete: "Xóa ghi chú này?", shortcut: "Mẹo: bấm Ctrl+Enter để thêm ghi chú nhanh" },
-      editorToolbar: { statusInfoTooltipDraft: "Bài đang là bản nháp. Viết xong, chuyển sang «Chờ duyệt» để gửi người duyệt.",
+      editorToolbar: { statusInfoTooltipDraft: "Bài đang là bản nháp. Viết xong, chuyển sang «Đang xét duyệt» để gửi người duyệt.",
                        statusInfoTooltipInReview: "Bài đang chờ duyệt, không cần làm gì thêm; vẫn có thể sửa trong lúc chờ." },
       editorWidgets: {
         markdown: { bold: "Đậm", italic: "Nghiêng", strikethrough: "Gạch ngang", code: "Mã", link: "Liên kết",
@@ -149,6 +149,45 @@
       return h("figure", {}, h("img", { src: src, alt: d.alt }), d.caption ? h("figcaption", {}, d.caption) : null);
     }
   });
+
+  // ------------------------------------------------------------------ photos reduced before upload
+
+  /* A phone's photo is brought down to a long side of 1,600 px in the browser, in its own format,
+     upright and without EXIF, before Decap reads it: so with every backend, not only the local one
+     (whose proxy reduces what still comes too large). */
+  var LONG_SIDE = 1600;
+  function reduceFile(file) {
+    if (!/^image\/(jpeg|webp|png)$/.test(file.type) || !window.createImageBitmap) return Promise.resolve(file);
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = LONG_SIDE / Math.max(bitmap.width, bitmap.height);
+      if (scale >= 1) { bitmap.close(); return file; }
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      var context = canvas.getContext("2d");
+      context.imageSmoothingQuality = "high";
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob && blob.type === file.type ? new File([blob], file.name, { type: file.type }) : file);
+        }, file.type, 0.8);
+      });
+    }).catch(function () { return file; });
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.type !== "file" || input.bantinReduced || !input.files || !input.files.length) return;
+    event.stopImmediatePropagation();   // Decap sees the event again once the photos are reduced
+    Promise.all(Array.prototype.map.call(input.files, reduceFile)).then(function (files) {
+      var transfer = new DataTransfer();
+      files.forEach(function (file) { transfer.items.add(file); });
+      input.files = transfer.files;
+      input.bantinReduced = true;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.bantinReduced = false;
+    });
+  }, true);
 
   // ------------------------------------------------------------------ saving
 
