@@ -316,6 +316,20 @@ def open_entry(tab, source: str, title: str):
 
 
 TITLE = "Đảng ủy phường Ngọc Thụy sơ kết công tác tuyên giáo quý I/2025"
+HARD_TITLES = [
+    "Đảng ủy", "ĐOÀN THANH NIÊN PHƯỜNG", "  Hội nghị: 'Tổng kết' năm 2024 — 1,000 hộ  ", "Quý I/2025 (lần 2)",
+    "Nghị quyết số 68-NQ/CP", "10.000 người dân & “Dân vận khéo”", "Covid-19...", "Tổ dân phố số 5",
+    "Hội nghị tổng kết công tác tuyên giáo năm 2024 và triển khai nhiệm vụ trọng tâm năm 2025 của Đảng ủy phường "
+    "Ngọc Thụy, quận Long Biên", "Đảng bộ phường Gia Thụy quán triệt, triển khai thực hiện Nghị quyết Trung ương "
+    "bốn khóa mười ba về xây dựng, chỉnh đốn Đảng",
+]
+
+
+def test_addresses_are_made_from_titles_as_bantin_makes_them(editor):
+    """The browser's slug of every demo title and of hard cases is `generator.vietnamese.slugify`'s."""
+    titles = [meta["title"] for meta, _ in parsed(ROOT / "content").values()] + HARD_TITLES
+    made = editor.evaluate("titles => titles.map(t => window.bantinSlugify(t))", titles)
+    assert dict(zip(titles, made)) == {t: slugify(t) for t in titles}
 
 
 def test_an_editor_creates_a_meeting_bulletin_with_a_photo(editor, served, tmp_path):
