@@ -45,25 +45,6 @@ WIDGETS = {
 PATTERNS = {("FrontMatter", "aliases"): ("^/", "Địa chỉ cũ bắt đầu bằng dấu /, ví dụ /tin-tuc/bai-cu.html")}
 # Choices shown in Vietnamese where the stored value is not.
 CHOICE_LABELS = {("Response", "status"): models.STATUS_LABELS}
-# The site data's own models, whose fields the schema does not label.
-SITE_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
-    "Unit": {
-        "key": ("Mã", "Chữ thường không dấu, số, dấu gạch ngang, ví dụ phuong-ngoc-thuy. Đặt một lần, không đổi."),
-        "name": ("Tên", "Tên đơn vị, ví dụ Phường Ngọc Thụy."),
-        "level": ("Cấp", "Cấp hành chính."),
-        "parent": ("Đơn vị cấp trên", "Bài của đơn vị này cũng hiện trong trang của đơn vị cấp trên."),
-    },
-    "Category": {
-        "key": ("Mã", "Chữ thường không dấu, số, dấu gạch ngang, ví dụ tin-tuc-su-kien. Đặt một lần, không đổi."),
-        "name": ("Tên", "Tên chuyên mục, hiện trên thanh chuyên mục."),
-        "description": ("Mô tả", "Một câu giới thiệu chuyên mục."),
-    },
-    "Topic": {
-        "key": ("Mã", "Chữ thường không dấu, số, dấu gạch ngang, ví dụ an-sinh-xa-hoi. Đặt một lần, không đổi."),
-        "name": ("Tên", "Tên chủ đề."),
-        "description": ("Mô tả", "Một câu giới thiệu chủ đề."),
-    },
-}
 # Where the schema's hint speaks of the file (keys, YAML lists, true/false), the form's own words.
 HINTS = {
     ("FrontMatter", "category"): "Chọn chuyên mục theo tên (danh sách trong Dữ liệu trang › Chuyên mục).",
@@ -146,7 +127,7 @@ def shape_of(annotation, metadata=(), required: bool = False) -> Shape:
 
 
 def _labels(model: str, name: str) -> tuple[str, str]:
-    return {**FIELDS.get(model, {}), **SITE_FIELDS.get(model, {})}.get(name, (name, ""))
+    return FIELDS.get(model, {}).get(name, (name, ""))
 
 
 def _options(model: str, name: str, shape: Shape, data) -> Optional[list]:

@@ -1,5 +1,9 @@
 """The proxy in front of decap-server: every request passes unchanged, except the photos in it.
 
+Requests are passed one at a time: decap-server serialises them itself, but gives up on one
+that waited 3 seconds, which on a site of 10,000 bulletins is shorter than listing them takes
+(a form opened while the list loads would fail); here they wait as long as they need.
+
 Decap sends an upload as base64 inside the JSON of `persistMedia` (or of
 `persistEntry`, with the bulletin that uses it); each is reduced (photos.py)
 before decap-server writes and commits it.  Requests go over HTTP to the
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -56,23 +61,27 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and body:
             body = reduce_assets(body)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
-        conn = http.client.HTTPConnection(*self.upstream, timeout=120)
+        conn = http.client.HTTPConnection(*self.upstream, timeout=600)
         try:
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
+            with self.one_at_a_time:
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
         except OSError:
             self.send_error(502)
             return
         finally:
             conn.close()
-        self.send_response(response.status)
-        for key, value in response.getheaders():
-            if key.lower() not in HOP_HEADERS:
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(response.status)
+            for key, value in response.getheaders():
+                if key.lower() not in HOP_HEADERS:
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):   # the editor's tab closed before the answer
+            self.close_connection = True
 
     do_GET = do_POST = do_OPTIONS = _forward
 
@@ -80,7 +89,8 @@ class _Handler(BaseHTTPRequestHandler):
 def serve_proxy(host: str, upstream: str) -> ThreadingHTTPServer:
     """A proxy on `host` (a free port) to `upstream`; the caller runs serve_forever and stops it."""
     target = urlsplit(upstream)
-    handler = type("Handler", (_Handler,), {"upstream": (target.hostname, target.port)})
+    handler = type("Handler", (_Handler,), {"upstream": (target.hostname, target.port),
+                                            "one_at_a_time": threading.Lock()})
     server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
     return server
