@@ -24,16 +24,17 @@ log = logging.getLogger("mkdocs.plugins.bantin")
 
 FOLDER = "admin/"
 PACKAGE = "node_modules/decap-cms/dist"
+# js-yaml reads and writes the site-data files, which are YAML lists (Decap reads only mappings).
+YAML_SCRIPT = ("node_modules/js-yaml/dist/browser/js-yaml.umd.min.js", "js-yaml.js")
 LOCAL_ENV = "BANTIN_CMS_LOCAL"       # set by backend.local_backend while `bantin serve` runs
 OWN_FILES = ("index.html", "bantin-cms.js")
 
 
-def decap_dist(*bases: Optional[Path]) -> Optional[Path]:
-    """Decap's built files, from the site's node_modules or Bantin's own."""
+def npm_file(rel: str, *bases: Optional[Path]) -> Optional[Path]:
+    """A file installed by npm, from the site's node_modules or Bantin's own."""
     for base in dict.fromkeys(b for b in (*bases, Path.cwd(), BANTIN_HOME) if b):
-        folder = Path(base) / PACKAGE
-        if (folder / "decap-cms.js").is_file():
-            return folder
+        if (Path(base) / rel).is_file():
+            return Path(base) / rel
     return None
 
 
@@ -63,9 +64,10 @@ def _own(name: str) -> bytes:
 def admin_files(site: Site) -> list[Asset]:
     """Everything under /admin/: Decap, its configuration, Bantin's widgets and the known addresses."""
     settings = site.settings
-    dist = decap_dist(Path(settings.content_dir).resolve().parent)
-    if dist is None:
-        log.warning("Không có trình soạn thảo web /admin/: chưa cài Decap CMS, chạy `npm install --omit=dev` "
+    project = Path(settings.content_dir).resolve().parent
+    entry, yaml_script = npm_file(f"{PACKAGE}/decap-cms.js", project), npm_file(YAML_SCRIPT[0], project)
+    if entry is None or yaml_script is None:
+        log.warning("Không có trình soạn thảo web /admin/: chưa cài Decap CMS và js-yaml, chạy `npm install --omit=dev` "
                     "(the web editor is left out: decap-cms is not installed)")
         return []
     made = cms_config.make(settings.content_dir, site.data, settings.base_path, local_backend())
@@ -73,5 +75,6 @@ def admin_files(site: Site) -> list[Asset]:
               Asset(FOLDER + "addresses.json",
                     json.dumps(addresses(site), ensure_ascii=False, sort_keys=True).encode())]
     assets += [Asset(FOLDER + name, _own(name)) for name in OWN_FILES]
-    assets += [Asset(FOLDER + path.name, path.read_bytes()) for path in bundle_files(dist)]
+    assets.append(Asset(FOLDER + YAML_SCRIPT[1], yaml_script.read_bytes()))
+    assets += [Asset(FOLDER + path.name, path.read_bytes()) for path in bundle_files(entry.parent)]
     return assets

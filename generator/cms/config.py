@@ -28,6 +28,9 @@ PASSED = ("backend", "publish_mode", "site_url", "display_url", "logo_url")
 SITE_DATA = (("units", "Đơn vị", Unit, "Các phường, xã, quận... có bài trên cổng."),
              ("categories", "Chuyên mục", Category, "Các chuyên mục trên thanh chuyên mục."),
              ("topics", "Chủ đề", Topic, "Các chủ đề gắn cho bài và cho vấn đề dư luận."))
+# The site-data files are YAML lists: read and written by Bantin's own format (static/bantin-cms.js),
+# which holds the list under this name.
+DATA_FORMAT, DATA_ITEMS = "bantin-list", "items"
 MEDIA = "media"                      # photos: <content>/media/<year>/, at /media/<year>/ on the site
 
 
@@ -103,11 +106,12 @@ def site_data_collection(folder: str, data: SiteData) -> dict:
     for name, label, model, description in SITE_DATA:
         files.append({
             "name": name, "label": label, "file": f"{folder}/{name}.yml", "description": description,
-            "fields": [{"name": name, "label": label, "label_singular": label.lower(), "widget": "list",
-                        "root": True, "collapsed": True, "summary": "{{fields.name}} ({{fields.key}})",
+            "fields": [{"name": DATA_ITEMS, "label": label, "label_singular": label.lower(), "widget": "list",
+                        "collapsed": True, "summary": "{{fields.name}} ({{fields.key}})",
                         "fields": model_fields(model, data)}],
         })
-    return {"name": "site-data", "label": "Dữ liệu trang", "editor": {"preview": False}, "files": files}
+    return {"name": "site-data", "label": "Dữ liệu trang", "format": DATA_FORMAT, "editor": {"preview": False},
+            "files": files}
 
 
 def make(content_dir: Path, data: SiteData, base_path: str = "/", local: Optional[Local] = None) -> dict:

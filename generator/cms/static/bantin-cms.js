@@ -219,6 +219,15 @@
     }
   });
 
+  // ------------------------------------------------------------------ site data
+
+  /* units.yml, categories.yml and topics.yml are lists; Decap's forms edit a mapping. Quoting as
+     js-yaml does keeps values that YAML 1.1 would misread ('yes', '14:15') text for PyYAML. */
+  CMS.registerCustomFormat("bantin-list", "yml", {
+    fromFile: function (text) { return { items: window.jsyaml.load(text) || [] }; },
+    toFile: function (data) { return window.jsyaml.dump(data.items || [], { lineWidth: -1, noRefs: true }); }
+  });
+
   // ------------------------------------------------------------------ preview
 
   var STATUS = { pending: "Chưa trả lời", "in-progress": "Đang xử lý", answered: "Đã trả lời" };
