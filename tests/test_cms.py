@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 from conftest import ROOT, bantin, make_project, serve_dir
@@ -23,7 +24,7 @@ from generator.cms import fields as cms_fields
 from generator.cms.backend import local_backend
 from generator.cms.proxy import reduce_assets
 from generator.content import models
-from generator.content.reader import Reader
+from generator.content.reader import Reader, split_front_matter
 from generator.vietnamese import slugify
 from test_editor_workflow import fetch, free_port, stop_server, wait_for
 
@@ -350,6 +351,7 @@ def test_an_editor_creates_a_meeting_bulletin_with_a_photo(editor, served, tmp_p
     choose(tab, "unit", "Phường Ngọc Thụy")
     field(tab, "meeting").locator("[data-testid=expand-button]").first.click()
     field(tab, "location").fill("Hội trường UBND phường Ngọc Thụy")
+    field(tab, "participants").fill("14:30")   # YAML 1.1 reads it unquoted as a number (870)
     choose(tab, "format", "hội nghị")
     for name, role in (("Nguyễn Văn An", "Bí thư Đảng ủy phường"), ("Trần Thị Bình", "Chủ tịch UBND phường")):
         tab.get_by_role("button", name="Thêm chủ trì").click()
@@ -390,6 +392,9 @@ def test_an_editor_creates_a_meeting_bulletin_with_a_photo(editor, served, tmp_p
     assert [p["name"] for p in meta["meeting"]["chairs"]] == ["Nguyễn Văn An", "Trần Thị Bình"]
     assert meta["meeting"]["documents"][0]["number"] == "12-NQ/ĐU"
     assert meta["meeting"]["conclusions"] == ["Đẩy mạnh tuyên truyền trên mạng xã hội"]
+    assert meta["meeting"]["participants"] == "14:30"
+    keys = list(yaml.safe_load(split_front_matter(path.read_text(encoding="utf-8"))[0]))
+    assert keys == [k for k in models.FrontMatter.model_fields if k in keys], "keys in the form's order"
     assert meta["opinion"] is None, "an untouched opinion block is not saved"
     figure = re.search(rf'^!\[Toàn cảnh hội nghị\]\((/media/{YEAR}/[^ ]+\.jpg) "Đồng chí Nguyễn Văn An phát biểu tại hội nghị"\)$',
                        text, re.M)

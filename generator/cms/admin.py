@@ -4,7 +4,8 @@ Decap CMS itself is copied from node_modules (installed by `npm install --omit=d
 so that the editor loads nothing from another host; beside it, the configuration
 made from the models (config.py), Bantin's own widgets and preview
 (static/bantin-cms.js), and the addresses of the bulletins already on the site,
-with which the form refuses a new bulletin that would take one of them.
+with which the form refuses a new bulletin that would take one of them, and the order of
+the form's fields, in which a bulletin's keys are written (bantin.json).
 """
 from __future__ import annotations
 
@@ -57,6 +58,15 @@ def addresses(site: Site) -> dict[str, str]:
     return {f"/{b.url}": b.source_path for b in site.bulletins}
 
 
+def field_order(fields: list[dict], path: str = "") -> dict[str, list[str]]:
+    """The form's order of keys at each place of a bulletin ('', 'meeting', 'meeting.chairs'...)."""
+    out = {path: [f["name"] for f in fields]}
+    for f in fields:
+        if f.get("fields"):
+            out.update(field_order(f["fields"], f"{path}.{f['name']}" if path else f["name"]))
+    return out
+
+
 def _own(name: str) -> bytes:
     return resources.files(__package__).joinpath("static", name).read_bytes()
 
@@ -71,9 +81,9 @@ def admin_files(site: Site) -> list[Asset]:
                     "(the web editor is left out: decap-cms is not installed)")
         return []
     made = cms_config.make(settings.content_dir, site.data, settings.base_path, local_backend())
+    known = {"addresses": addresses(site), "order": field_order(made["collections"][0]["fields"])}
     assets = [Asset(FOLDER + "config.yml", cms_config.dumps(made).encode()),
-              Asset(FOLDER + "addresses.json",
-                    json.dumps(addresses(site), ensure_ascii=False, sort_keys=True).encode())]
+              Asset(FOLDER + "bantin.json", json.dumps(known, ensure_ascii=False, sort_keys=True).encode())]
     assets += [Asset(FOLDER + name, _own(name)) for name in OWN_FILES]
     assets.append(Asset(FOLDER + YAML_SCRIPT[1], yaml_script.read_bytes()))
     assets += [Asset(FOLDER + path.name, path.read_bytes()) for path in bundle_files(entry.parent)]

@@ -31,6 +31,7 @@ SITE_DATA = (("units", "Đơn vị", Unit, "Các phường, xã, quận... có b
 # The site-data files are YAML lists: read and written by Bantin's own format (static/bantin-cms.js),
 # which holds the list under this name.
 DATA_FORMAT, DATA_ITEMS = "bantin-list", "items"
+BULLETIN_FORMAT = "bantin-front-matter"   # front matter written with js-yaml, safe for PyYAML
 MEDIA = "media"                      # photos: <content>/media/<year>/, at /media/<year>/ on the site
 
 
@@ -88,7 +89,7 @@ def bulletins_collection(folder: str, data: SiteData) -> dict:
         "path": "{{year}}/{{slug}}",
         "slug": "{{fields.slug}}",
         "extension": "md",
-        "format": "frontmatter",
+        "format": BULLETIN_FORMAT,
         "create": True,
         "identifier_field": "title",
         "summary": "{{title}} ({{date}})",

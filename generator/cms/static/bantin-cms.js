@@ -3,7 +3,7 @@
  * - the Vietnamese interface, completed where Decap's own translation stops;
  * - the address of a new bulletin, made from its title as `bantin` makes it
  *   (generator/vietnamese.py: "Đảng ủy" -> "dang-uy") and written into it, and a
- *   save refused when another bulletin already has that address (addresses.json,
+ *   save refused when another bulletin already has that address (bantin.json,
  *   written by the build);
  * - photos in the text as Bantin's captioned figure: ![alt](/media/2024/a.jpg "caption")
  *   alone in its paragraph, reduced in the browser before they are uploaded;
@@ -108,7 +108,7 @@
   }
   window.bantinSlugify = slugify;
 
-  var known = {};   // "/2024/05/slug/" -> "bulletins/2024/slug.md"
+  var known = {};   // "/2024/05/slug/" -> "content/bulletins/2024/slug.md"
 
   function address(data) {
     var m = /^(\d{4})-(\d{1,2})/.exec(String(data.get("date") || ""));
@@ -223,9 +223,40 @@
 
   /* units.yml, categories.yml and topics.yml are lists; Decap's forms edit a mapping. Quoting as
      js-yaml does keeps values that YAML 1.1 would misread ('yes', '14:15') text for PyYAML. */
+  function dump(value) { return window.jsyaml.dump(value, { lineWidth: -1, noRefs: true }); }
   CMS.registerCustomFormat("bantin-list", "yml", {
     fromFile: function (text) { return { items: window.jsyaml.load(text) || [] }; },
-    toFile: function (data) { return window.jsyaml.dump(data.items || [], { lineWidth: -1, noRefs: true }); }
+    toFile: function (data) { return dump(data.items || []); }
+  });
+
+  /* Bulletins: front matter between --- lines, then the text, split as generator/content/reader.py
+     splits it. Decap's own writer leaves 'yes', 'on' or '14:15' unquoted, which PyYAML reads as
+     true or 855; js-yaml quotes them. Keys follow the form's order (bantin.json), so that a new
+     bulletin reads like one written by `bantin new`. */
+  var order = {};
+  function ordered(value, path) {
+    if (Array.isArray(value)) return value.map(function (v) { return ordered(v, path); });
+    if (!value || typeof value !== "object") return value;
+    var known = order[path] || [], out = {};
+    Object.keys(value).sort(function (a, b) {
+      var i = known.indexOf(a), j = known.indexOf(b);
+      return (i < 0 ? known.length : i) - (j < 0 ? known.length : j);
+    }).forEach(function (key) { out[key] = ordered(value[key], path ? path + "." + key : key); });
+    return out;
+  }
+  CMS.registerCustomFormat("bantin-front-matter", "md", {
+    fromFile: function (text) {
+      var m = /^---\n([\s\S]*?\n)?(?:---|\.\.\.)(?:\n([\s\S]*))?$/.exec(text.replace(/\r\n?/g, "\n"));
+      if (!m) return { body: text };
+      var data = window.jsyaml.load(m[1] || "") || {};
+      data.body = m[2] || "";
+      return data;
+    },
+    toFile: function (data) {
+      var meta = {}, key;
+      for (key in data) if (key !== "body") meta[key] = data[key];
+      return "---\n" + dump(ordered(meta, "")) + "---\n" + (data.body || "");
+    }
   });
 
   // ------------------------------------------------------------------ preview
@@ -343,8 +374,12 @@
 
   // ------------------------------------------------------------------ start
 
-  fetch("addresses.json", { cache: "no-store" })
+  fetch("bantin.json", { cache: "no-store" })
     .then(function (r) { return r.ok ? r.json() : {}; })
     .catch(function () { return {}; })
-    .then(function (found) { known = found || {}; CMS.init(); });
+    .then(function (found) {
+      known = (found && found.addresses) || {};
+      order = (found && found.order) || {};
+      CMS.init();
+    });
 })();
