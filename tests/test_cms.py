@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -234,6 +235,29 @@ def backend_only(tmp_path_factory):
             yield Served(project, f"http://127.0.0.1:{server.server_address[1]}/", None)
         finally:
             server.shutdown()
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["terminate", "kill"])
+def test_the_local_backend_stops_with_the_preview(tmp_path, how):
+    """However `bantin serve` is stopped, decap-server does not outlive it."""
+    project = git_project(tmp_path / "site")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        config = wait_for(lambda: proc.poll() is None and fetch(f"http://127.0.0.1:{port}/admin/config.yml")[1])
+        local = re.search(r"url: (http://127\.0\.0\.1:\d+)/api/v1", config or "")
+        assert local, "bantin serve did not start its local backend"
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert children, "decap-server runs as the preview's child"
+        proc.send_signal(how)
+        proc.wait(timeout=30)
+        assert wait_for(lambda: all(not Path(f"/proc/{pid}").exists() or
+                                    "zombie" in Path(f"/proc/{pid}/status").read_text() for pid in children), 20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def fetch_refused(url: str) -> bool:

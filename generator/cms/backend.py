@@ -8,12 +8,15 @@ Both are started when the preview starts and stopped when it stops.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -68,6 +71,24 @@ def _wait_listening(port: int, process: subprocess.Popen) -> None:
     raise BackendError(f"decap-server không mở cổng {port} sau {START_TIMEOUT:.0f} giây")
 
 
+def _die_with_parent() -> None:
+    """In the child, before decap-server starts: Linux ends it when the preview dies, even by SIGKILL."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM (`kill`, a service manager) ends the preview as Ctrl+C does, so that the backend stops too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -101,9 +122,15 @@ def local_backend(project_dir: Path) -> Iterator[Optional[Local]]:
     port = free_port()
     env = {**os.environ, "MODE": "git", "GIT_REPO_DIRECTORY": root, "PORT": str(port), "BIND_HOST": HOST,
            "LOG_LEVEL": "warn"}
-    process = subprocess.Popen([node, str(script)], cwd=root, env=env, stdin=subprocess.DEVNULL)
-    proxy = None
+    process = subprocess.Popen([node, str(script)], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                               preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
     before = os.environ.get(LOCAL_ENV)
+    with _terminate_as_exit():
+        yield from _running(process, port, branch, before)
+
+
+def _running(process: subprocess.Popen, port: int, branch: str, before: Optional[str]) -> Iterator[Local]:
+    proxy = None
     try:
         _wait_listening(port, process)
         proxy = serve_proxy(HOST, f"http://{HOST}:{port}")
