@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from . import scaffold
+from . import cms, scaffold
 from . import schema as schema_module
 from .content.errors import ERROR, NOTE, WARNING, Problem
 from .content.models import KIND_LABELS
@@ -328,7 +328,8 @@ def serve(config_file: str, dev_addr: str, no_livereload: bool) -> None:
         # is for MkDocs' own pages, which Bantin always rebuilds.
         logging.getLogger("mkdocs.commands.build").addFilter(
             lambda record: "'dirty' build" not in record.getMessage())
-        mkdocs_serve(config_file, dev_addr=dev_addr, livereload=not no_livereload, build_type="dirty")
+        with cms.local_backend(Path(config_file).resolve().parent):   # the web editor's /admin/ saves through it
+            mkdocs_serve(config_file, dev_addr=dev_addr, livereload=not no_livereload, build_type="dirty")
     except (Abort, MkDocsException) as exc:
         _fail(exc)
     except OSError as exc:

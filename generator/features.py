@@ -5,7 +5,7 @@ in this order, so adding a register to the portal is one module and one line her
 """
 from __future__ import annotations
 
-from . import feeds
+from . import cms, feeds
 from .views import bulletins, calendar, documents, listings, not_found, pages, people, search, sitemap, tracker
 from .views.base import Feature
 
@@ -21,4 +21,5 @@ FEATURES: tuple[Feature, ...] = (
     not_found.FEATURE,     # 404.html
     feeds.FEATURE,         # RSS and Atom, for the portal and every scope
     sitemap.FEATURE,       # sitemap.xml of every page
+    cms.FEATURE,           # the web editor, /admin/
 )

@@ -147,7 +147,7 @@ class Photos:
                 width, height = im.size
                 if im.getexif().get(0x0112) in _ROTATED:
                     width, height = height, width
-                fmt = _target_format(im)
+                fmt = target_format(im)
         except (OSError, ValueError, Image.DecompressionBombError):
             return None          # the reader's check names the bulletin and the line (build.unreadable_photos)
         photo = Photo(path, source, width, height, fmt)
@@ -219,17 +219,9 @@ class Photos:
         return [(c.path, c.file) for p in self.photos.values() if p for c in p.copies if c.file.is_file()]
 
     def _resize(self, photo: Photo, width: int, dest: Path) -> None:
+        tmp = dest.with_name(dest.name + f".{os.getpid()}.tmp")
         with Image.open(photo.source) as im:
-            im = ImageOps.exif_transpose(im)
-            if photo.format == "JPEG" and im.mode != "RGB":
-                im = im.convert("RGB")
-            height = max(1, round(im.height * width / im.width))
-            im = im.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-            tmp = dest.with_name(dest.name + f".{os.getpid()}.tmp")
-            options = {"JPEG": dict(quality=QUALITY, optimize=True, progressive=True),
-                       "WEBP": dict(quality=QUALITY, method=4),
-                       "PNG": dict(optimize=True)}[photo.format]
-            im.save(tmp, photo.format, **options)
+            save_resized(im, width, photo.format, tmp)
         os.replace(tmp, dest)   # another build reading the cache never sees half a file
         _sidecar(dest).write_bytes(check(dest.name.encode(), dest.read_bytes()))
 
@@ -281,7 +273,21 @@ def _intact(copy: Path) -> bool:
         return False
 
 
-def _target_format(im: Image.Image) -> str:
+def save_resized(im: Image.Image, width: int, fmt: str, target) -> None:
+    """`im` upright, `width` pixels wide, without EXIF, saved as `fmt` to a path or file object."""
+    im = ImageOps.exif_transpose(im)
+    if fmt == "JPEG" and im.mode != "RGB":
+        im = im.convert("RGB")
+    if width != im.width:
+        height = max(1, round(im.height * width / im.width))
+        im = im.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    options = {"JPEG": dict(quality=QUALITY, optimize=True, progressive=True),
+               "WEBP": dict(quality=QUALITY, method=4),
+               "PNG": dict(optimize=True)}[fmt]
+    im.save(target, fmt, **options)
+
+
+def target_format(im: Image.Image) -> str:
     """JPEG for photos; PNG keeps transparency; WebP stays WebP."""
     if im.format == "WEBP":
         return "WEBP"

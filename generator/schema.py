@@ -24,7 +24,8 @@ DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft every YAML langua
 FILE_NAME = "bulletin.schema.json"
 SITE_PATH = f"schema/{FILE_NAME}"                   # in the content folder, and so on the site
 
-# (model, field) -> (short label, what to write): the editors' words for every field.
+# (model, field) -> (short label, what to write): the editors' words for every field, in the
+# schema, in `bantin new`'s comments and in the web editor's forms (cms/fields.py).
 FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "FrontMatter": {
         "title": ("Tiêu đề", "Tiêu đề bài viết, viết hoa đầu câu, không quá 150 ký tự."),
@@ -84,6 +85,23 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "number": ("Số hiệu", "Số hiệu văn bản, ví dụ 334-QĐ/QU."),
         "date": ("Ngày ban hành", "Ngày ban hành, dạng YYYY-MM-DD."),
         "title": ("Trích yếu", "Trích yếu nội dung văn bản."),
+    },
+    # The site data (units.yml, categories.yml, topics.yml), as the web editor's forms show it.
+    "Unit": {
+        "key": ("Mã", "Chữ thường không dấu, số, dấu gạch ngang, ví dụ phuong-ngoc-thuy. Đặt một lần, không đổi."),
+        "name": ("Tên", "Tên đơn vị, ví dụ Phường Ngọc Thụy."),
+        "level": ("Cấp", "Cấp hành chính."),
+        "parent": ("Đơn vị cấp trên", "Bài của đơn vị này cũng hiện trong trang của đơn vị cấp trên."),
+    },
+    "Category": {
+        "key": ("Mã", "Chữ thường không dấu, số, dấu gạch ngang, ví dụ tin-tuc-su-kien. Đặt một lần, không đổi."),
+        "name": ("Tên", "Tên chuyên mục, hiện trên thanh chuyên mục."),
+        "description": ("Mô tả", "Một câu giới thiệu chuyên mục."),
+    },
+    "Topic": {
+        "key": ("Mã", "Chữ thường không dấu, số, dấu gạch ngang, ví dụ an-sinh-xa-hoi. Đặt một lần, không đổi."),
+        "name": ("Tên", "Tên chủ đề."),
+        "description": ("Mô tả", "Một câu giới thiệu chủ đề."),
     },
 }
 

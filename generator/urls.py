@@ -25,6 +25,7 @@ NOT_FOUND = "404.html"
 RSS, ATOM = "feed.xml", "atom.xml"
 PREVIEW_SCRIPT = ".bantin/preview.js"       # the live preview's own files (preview.py)
 PREVIEW_STATUS = ".bantin/status.json"
+ADMIN = "admin/"                             # the web editor (cms/)
 MEDIA = "media/"
 ASSETS = "assets/"
 _CATEGORIES = "chuyen-muc/"
@@ -115,6 +116,7 @@ _OWNERS = {
     _CATEGORIES: "chuyên mục", UNITS: "đơn vị", TOPICS: "chủ đề", ARCHIVE: "lưu trữ", DOCUMENTS: "văn bản",
     PEOPLE: "nhân sự", TRACKER: "theo dõi dư luận", CALENDAR: "lịch họp", SEARCH: "tìm kiếm",
     SEARCH_BUNDLE: "tìm kiếm", MEDIA: "ảnh và tệp đính kèm", ASSETS: "giao diện", ".bantin/": "xem thử",
+    ADMIN: "trình soạn thảo web",
 }
 _OWNED_FILES = {RSS: "tin RSS", ATOM: "tin Atom", SITEMAP: "sơ đồ trang", SITEMAP + ".gz": "sơ đồ trang",
                 NOT_FOUND: "trang báo lỗi", CALENDAR_ICS: "lịch họp", "index.html": "trang chủ"}

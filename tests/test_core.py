@@ -54,7 +54,8 @@ def test_the_core_alone_builds_the_site_that_bantin_build_makes(demo_site, tmp_p
 
 # ------------------------------------------------------------------ what is published
 
-ENTRY_POINTS = {"sitemap.xml", "sitemap.xml.gz", "404.html"}   # asked for by hosts and robots, not by links
+# Asked for by hosts, robots and editors (the web editor is opened by its address), not by links.
+ENTRY_POINTS = {"sitemap.xml", "sitemap.xml.gz", "404.html", "admin/index.html"}
 
 
 def references(site: Path) -> set[str]:
@@ -102,6 +103,8 @@ def test_every_published_file_is_used_by_a_page_or_a_feed(demo_site):
             continue
         if rel.startswith("pagefind/") and "pagefind/pagefind.js" in used:
             continue            # the search engine's own pieces, which it loads itself
+        if rel.startswith("admin/"):
+            continue            # the web editor's own pieces, which its page loads
         if rel.endswith(".html") and b'http-equiv="refresh"' in path.read_bytes():
             continue            # an old address kept as a redirect
         unused.append(rel)
