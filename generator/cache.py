@@ -16,15 +16,14 @@ an object it does not know raises `Uncacheable`, and that page is always rendere
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
+import pickle
 import shutil
 import sqlite3
 import tempfile
 import threading
 from contextlib import contextmanager
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
@@ -78,50 +77,59 @@ def code_version() -> str:
 def fingerprint(value: Any) -> str:
     """A digest of everything a template can read from `value`.
 
-    Walks lists, dicts, dataclasses and pydantic models field by field, so that a field
-    added to any of them is in the digest without anyone listing it.  An object with a
-    `__fingerprint__()` method (a bulletin, whose links to other bulletins would make the
-    walk endless) gives its own digest.
+    The value is serialised whole, as pickle serialises it (lists, dicts, dataclasses,
+    pydantic models field by field: a field added to any of them is in the digest without
+    anyone listing it), into a hash: nothing is stored or ever read back.  An object with a
+    `__fingerprint__()` method (a bulletin) stands for its own digest.  What cannot be
+    serialised so (a lambda, an open file, a structure that holds itself) raises Uncacheable.
     """
-    h = hashlib.blake2b(digest_size=16)
-    _feed(h, value, 0)
-    return h.hexdigest()
+    sink = _Digest()
+    pickler = _Fingerprinter(sink, protocol=5)
+    pickler.fast = True       # no memo: equal values give equal bytes whether or not they are one object
+    try:
+        pickler.dump(value)
+    except Uncacheable:
+        raise
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+        raise Uncacheable(str(exc)) from None
+    return sink.h.hexdigest()
 
 
-def _feed(h, value: Any, depth: int) -> None:
-    if depth > 12:
-        raise Uncacheable("nested too deep")
-    if value is None or isinstance(value, (str, int, float, bool)):
-        h.update(f"{type(value).__name__}:{value}\x1e".encode("utf-8", "surrogatepass"))
-        return
-    own = getattr(value, "__fingerprint__", None)
-    if own is not None and not isinstance(value, type):
-        h.update(f"F:{own()}\x1e".encode())
-        return
-    if isinstance(value, Path):
-        h.update(f"P:{value}\x1e".encode("utf-8", "surrogatepass"))
-    elif isinstance(value, (datetime, date)):
-        h.update(f"D:{value.isoformat()}\x1e".encode())
-    elif isinstance(value, (list, tuple)):
-        h.update(b"[")
-        for item in value:
-            _feed(h, item, depth + 1)
-        h.update(b"]")
-    elif isinstance(value, dict):
-        h.update(b"{")
-        for key, item in value.items():
-            _feed(h, key, depth + 1)
-            _feed(h, item, depth + 1)
-        h.update(b"}")
-    elif isinstance(value, BaseModel):
-        h.update(f"M:{type(value).__name__}:".encode() + value.model_dump_json().encode() + b"\x1e")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(f"C:{type(value).__name__}(".encode())
-        for f in dataclasses.fields(value):
-            _feed(h, getattr(value, f.name), depth + 1)
-        h.update(b")")
-    else:
-        raise Uncacheable(f"{type(value).__name__} has no fingerprint")
+class _Digest:
+    """A file that hashes what is written to it."""
+
+    def __init__(self):
+        self.h = hashlib.blake2b(digest_size=16)
+
+    def write(self, data) -> int:
+        self.h.update(data)
+        return len(data)
+
+
+def _stand_in(kind: str, state) -> None:
+    """What a model or an object with its own fingerprint is serialised as (never called)."""
+
+
+_PLANS: dict[type, int] = {}      # how each type is serialised: 0 as pickle does, 1 own digest, 2 model
+_OWN, _MODEL = 1, 2
+
+
+def _plan(kind: type) -> int:
+    plan = _PLANS.get(kind)
+    if plan is None:
+        plan = _PLANS[kind] = _OWN if hasattr(kind, "__fingerprint__") else \
+            _MODEL if issubclass(kind, BaseModel) else 0
+    return plan
+
+
+class _Fingerprinter(pickle.Pickler):
+    def reducer_override(self, obj):
+        plan = _plan(type(obj))
+        if plan == _OWN:
+            return _stand_in, ("F", obj.__fingerprint__())
+        if plan == _MODEL:        # its fields in order: not pickle's state, which holds a set
+            return _stand_in, (type(obj).__qualname__, tuple(getattr(obj, f) for f in type(obj).model_fields))
+        return NotImplemented     # (a set's order changes from one process to the next: views pass none)
 
 
 # ------------------------------------------------------------------ the store

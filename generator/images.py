@@ -29,7 +29,7 @@ from urllib.parse import unquote
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .cache import check
+from .cache import check, digest
 
 
 WIDTHS = (320, 640, 960)
@@ -72,6 +72,14 @@ class Photo:
         if not self.copies or self.width <= MAX_ORIGINAL:
             out.append((self.path, self.width))
         return out
+
+    def shown(self) -> tuple:
+        """What a page shows of the photo: its size, its fallback and the copies to choose from
+        (not where the copies are kept, which a build without a cache makes anew)."""
+        return self.width, self.height, self.fallback, tuple(self.candidates)
+
+    def __fingerprint__(self) -> str:
+        return digest(self.path, *self.shown())
 
     @property
     def fallback(self) -> str:
@@ -134,9 +142,7 @@ class Photos:
     def signature(self, path: str) -> Optional[tuple]:
         """What a page's HTML shows of a photo (size and copies): equal signatures, equal HTML."""
         photo = self._photo(path)
-        if photo is None:
-            return None
-        return photo.width, photo.height, photo.fallback, tuple(photo.candidates)
+        return photo.shown() if photo is not None else None
 
     def _measure(self, path: str) -> Optional[Photo]:
         source = self.content_dir / path
@@ -196,10 +202,10 @@ class Photos:
         for photo in self.photos.values():
             if photo is None or not photo.copies:
                 continue
-            digest = self._hash(photo)
+            source_digest = self._hash(photo)
             made = []
             for c in photo.copies:
-                cached = self.cache_dir / f"{digest}-{VERSION}-{c.width}{_copy_suffix(photo.format)}"
+                cached = self.cache_dir / f"{source_digest}-{VERSION}-{c.width}{_copy_suffix(photo.format)}"
                 if not _intact(cached):
                     self._resize(photo, c.width, cached)
                     self.made += 1
@@ -249,10 +255,10 @@ class Photos:
         known = self._hashes.get(key)
         if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
             return known[2]
-        digest = hashlib.sha256(photo.source.read_bytes()).hexdigest()[:24]
-        self._hashes[key] = [st.st_size, st.st_mtime_ns, digest]
+        found = hashlib.sha256(photo.source.read_bytes()).hexdigest()[:24]
+        self._hashes[key] = [st.st_size, st.st_mtime_ns, found]
         self._hashes_changed = True
-        return digest
+        return found
 
     # -- bulletin bodies
 

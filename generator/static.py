@@ -11,7 +11,7 @@ import posixpath
 from typing import Iterable
 
 from .config import Settings
-from .content.paths import PHOTOS, Refusal, publishable
+from .content.paths import PHOTOS, ContentFiles, Refusal
 from .images import Photos
 from .theme import Theme
 from .views.base import Asset
@@ -27,6 +27,7 @@ def content_files(settings: Settings, items: Iterable, photos: Photos) -> list[A
         for ref in item.references:
             if ref.path:
                 wanted[ref.path] = wanted.get(ref.path, False) or ref.kind == "cover"
+    content = ContentFiles(settings.content_dir)
     out = []
     for path, cover in sorted(wanted.items()):
         photo = photos.at(path) if posixpath.splitext(path)[1].lower() in PHOTOS else None
@@ -34,7 +35,7 @@ def content_files(settings: Settings, items: Iterable, photos: Photos) -> list[A
                 and photo.fallback != path:
             continue
         try:
-            out.append(Asset(path, source=publishable(settings.content_dir, path)))
+            out.append(Asset(path, source=content.publishable(path)))
         except Refusal:
             continue        # the reader said why, at the bulletin's line; nothing unchecked is published
     return out

@@ -133,10 +133,11 @@ class Frame:
         return "".join(out)
 
 
-def inside(root: Path, path: str) -> Path:
+def inside(root: Path, path: str) -> str:
     """`root / path`, refused when it would land outside `root` (a '..', an absolute path)."""
-    target = Path(os.path.normpath(root / path))
-    if os.path.commonpath([root, target]) != str(root) or target == root:
+    base = str(root)
+    target = os.path.normpath(os.path.join(base, path))
+    if not target.startswith(base + os.sep):
         raise OutsideSite(path)
     return target
 
@@ -164,6 +165,7 @@ class Writer:
         self.store = store or Store(None)
         self._once: dict[tuple, str] = {}
         self._mirrored = False
+        self._folders: set[str] = set()      # made already by this writer
 
     def fragment(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
         """The page's own part: head extras, SPLIT, content."""
@@ -207,17 +209,21 @@ class Writer:
         self._write(inside(self.site_dir, urls.file_of(page.url)), self.render(page, feeds, key))
         return self._mirrored
 
-    @staticmethod
-    def _write(path: Path, text: str, if_changed: bool = False) -> None:
+    def _write(self, path: str, text: str, if_changed: bool = False) -> None:
         """`if_changed`: a file kept from the last build is left as it is when it already says this."""
         if if_changed:
             try:
-                if path.read_text(encoding="utf-8") == text:
-                    return
+                with open(path, encoding="utf-8") as handle:
+                    if handle.read() == text:
+                        return
             except (OSError, UnicodeDecodeError):
                 pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
 
     def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0,
               keys: Optional[Sequence[Optional[str]]] = None,
@@ -247,8 +253,9 @@ def write_files(site_dir: str | os.PathLike, files: Iterable[Asset]) -> None:
     root = Path(os.path.abspath(site_dir))
     for asset in files:
         path = inside(root, asset.path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         if asset.content is not None:
-            path.write_bytes(asset.content)
+            with open(path, "wb") as handle:
+                handle.write(asset.content)
         else:
             shutil.copyfile(asset.source, path)

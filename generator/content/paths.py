@@ -54,64 +54,101 @@ def site_path(reference: str) -> Optional[str]:
     return posixpath.join(*segments)
 
 
-def resolve(root: Path, rel: str) -> Path:
-    """The file at `rel` inside `root`, following links only while they stay inside; raises Refusal."""
-    base = Path(os.path.realpath(root))
-    path = Path(root) / rel
-    try:
-        real = Path(os.path.realpath(path, strict=True))
-    except (OSError, RuntimeError):       # missing, a dangling link, a loop
-        if path.is_symlink():
-            raise Refusal("file.dangling", rel) from None
-        raise Refusal("file.missing", rel) from None
-    if base not in real.parents:
-        raise Refusal("file.outside", rel)
-    if not real.is_file():
-        raise Refusal("file.not_file", rel)
-    return real
+class ContentFiles:
+    """The files of one content folder, as one read sees them: each folder and file resolved once.
 
+    A path is inside when no link on the way to it leads elsewhere: a folder's answer is kept,
+    so that ten thousand bulletins in forty folders cost forty resolutions, not ten thousand."""
 
-def publishable(root: Path, rel: str) -> Path:
-    """A content file that may be published as it is: inside, of a published kind, what it says it is."""
-    suffix = posixpath.splitext(rel)[1].lower()
-    if suffix not in PUBLISHED:
-        raise Refusal("file.kind", rel)
-    real = resolve(root, rel)
-    size = real.stat().st_size
-    if size > FILE_LIMIT:
-        raise Refusal("file.size", rel)
-    starts = ATTACHMENTS.get(suffix)
-    if starts:
-        with open(real, "rb") as fh:
-            head = fh.read(16)
-        if not any(head.startswith(s) for s in starts):
-            raise Refusal("file.content", rel)
-    return real
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.base = os.path.realpath(root)
+        self._folders: dict[str, bool] = {"": True}      # folder (relative) -> inside, no link out
+        self._published: dict[str, object] = {}          # rel -> Path, or the Refusal
 
+    def _folder_inside(self, rel_dir: str) -> bool:
+        known = self._folders.get(rel_dir)
+        if known is None:
+            real = os.path.realpath(os.path.join(self.root, rel_dir))
+            known = self._folders[rel_dir] = real == self.base or real.startswith(self.base + os.sep)
+        return known
 
-def walk(root: Path, folder: str) -> Iterator[tuple[str, Optional[Refusal]]]:
-    """(path relative to root, None or why it is refused) of every file under `folder`, links
-    included: a link that leads outside, dangles or loops is named rather than followed."""
-    base = Path(root) / folder
-    if not base.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(base):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        kept = []
-        for d in sorted(dirnames):
-            if d.startswith("."):
-                continue
-            if os.path.islink(os.path.join(dirpath, d)):
-                yield f"{rel_dir}/{d}", Refusal("file.link_folder", f"{rel_dir}/{d}")
-                continue
-            kept.append(d)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            rel = f"{rel_dir}/{name}"
+    def resolve(self, rel: str) -> Path:
+        """The file at `rel`, following links only while they stay inside; raises Refusal."""
+        path = os.path.join(self.root, rel)
+        if not os.path.islink(path) and self._folder_inside(posixpath.dirname(rel)):
+            if os.path.isfile(path):
+                return Path(path)
+            raise Refusal("file.not_file" if os.path.exists(path) else "file.missing", rel)
+        try:
+            real = os.path.realpath(path, strict=True)
+        except (OSError, RuntimeError):       # missing, a dangling link, a loop
+            if os.path.islink(path):
+                raise Refusal("file.dangling", rel) from None
+            raise Refusal("file.missing", rel) from None
+        if not real.startswith(self.base + os.sep):
+            raise Refusal("file.outside", rel)
+        if not os.path.isfile(real):
+            raise Refusal("file.not_file", rel)
+        return Path(real)
+
+    def publishable(self, rel: str) -> Path:
+        """A content file that may be published as it is: inside, of a published kind, what it says it is."""
+        found = self._published.get(rel)
+        if found is None:
             try:
-                resolve(root, rel)
-                yield rel, None
+                found = self._check(rel)
             except Refusal as refusal:
-                yield rel, refusal
+                found = refusal
+            self._published[rel] = found
+        if isinstance(found, Refusal):
+            raise found
+        return found
+
+    def _check(self, rel: str) -> Path:
+        suffix = posixpath.splitext(rel)[1].lower()
+        if suffix not in PUBLISHED:
+            raise Refusal("file.kind", rel)
+        real = self.resolve(rel)
+        if real.stat().st_size > FILE_LIMIT:
+            raise Refusal("file.size", rel)
+        starts = ATTACHMENTS.get(suffix)
+        if starts:
+            with open(real, "rb") as fh:
+                head = fh.read(16)
+            if not any(head.startswith(s) for s in starts):
+                raise Refusal("file.content", rel)
+        return real
+
+    def walk(self, folder: str, skip: tuple[str, ...] = ()) -> Iterator[tuple[str, Optional[Refusal]]]:
+        """(path relative to the root, None or why it is refused) of every file under `folder`
+        (but the folders in `skip`), links included: a link that leads outside, dangles or loops
+        is named rather than followed."""
+        base = os.path.join(self.root, folder)
+        if not os.path.isdir(base):
+            return
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel_dir = os.path.relpath(dirpath, self.root).replace(os.sep, "/")
+            rel_dir = "" if rel_dir == "." else rel_dir
+            kept = []
+            for d in sorted(dirnames):
+                rel = f"{rel_dir}/{d}" if rel_dir else d
+                if d.startswith(".") or rel in skip:
+                    continue
+                if os.path.islink(os.path.join(dirpath, d)):
+                    yield rel, Refusal("file.link_folder", rel)
+                    continue
+                kept.append(d)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                if not os.path.islink(os.path.join(dirpath, name)):
+                    yield rel, None            # a file of a folder walked without following links: inside
+                    continue
+                try:
+                    self.resolve(rel)
+                    yield rel, None
+                except Refusal as refusal:
+                    yield rel, refusal

@@ -29,7 +29,7 @@ from . import addresses, references, sitedata, stored
 from .errors import ERROR, NOTE, WARNING, ContentError, Problem, describe, field_name, messages, suggest
 from .history import last_changes
 from .models import Bulletin, ContentPage, FrontMatter, PageMatter, Topic
-from .paths import PHOTOS, PUBLISHED, Refusal, publishable, resolve, walk
+from .paths import PHOTOS, PUBLISHED, ContentFiles, Refusal
 from .sitedata import SiteData
 from .text import clean, decode, refused
 from .yamlfile import Located, compose, construct, flaws
@@ -143,12 +143,14 @@ class Reader:
         self.memo = memo if memo is not None else {}
         self.jobs = jobs             # processes for files not read before; 0: one per core
         self._found: list = []       # what the bulletin being read refers to, even if it has errors
+        self.files = ContentFiles(self.root)
         self._prefix = os.path.join(str(self.root.parent), "")
 
     # -- public
 
     def read(self) -> ContentSet:
         self.problems = []
+        self.files = ContentFiles(self.root)      # files change between reads: each read resolves anew
         data = self.read_site_data()
         published, held_back, undated = [], [], {}
         for path, (bulletin, problems, found) in self._read_all(data):
@@ -186,7 +188,7 @@ class Reader:
 
     def bulletin_paths(self) -> list[Path]:
         found = []
-        for rel, refusal in walk(self.root, "bulletins"):
+        for rel, refusal in self.files.walk("bulletins"):
             if os.path.splitext(rel)[1].lower() not in BULLETIN_SUFFIXES:
                 continue
             if refusal is not None:
@@ -238,7 +240,7 @@ class Reader:
     def parse(self, path: Path) -> Optional[tuple[Located, str, int]]:
         """(front matter, body, body line) of a bulletin, a page or a site-data file, or None after a problem."""
         try:
-            real = resolve(self.root, os.path.relpath(path, self.root).replace(os.sep, "/"))
+            real = self.files.resolve(os.path.relpath(path, self.root).replace(os.sep, "/"))
             size = real.stat().st_size
             if size > FILE_LIMIT:
                 self.problem(path, 1, "", "file.too_big", size=size, limit=FILE_LIMIT)
@@ -329,7 +331,7 @@ class Reader:
                 if ref.kind != "link" and suffix not in PHOTOS:
                     raise Refusal("file.kind", ref.path)
                 if ref.kind != "link" or suffix in PUBLISHED or os.path.lexists(self.root / ref.path):
-                    publishable(self.root, ref.path)    # a photo, or a file to download (not a page)
+                    self.files.publishable(ref.path)    # a photo, or a file to download (not a page)
             except Refusal as refusal:
                 self.refusal(path, ref.line, ref.field, refusal)
                 ok = False
@@ -371,20 +373,21 @@ class Reader:
         fresh, _ = fork_map(lambda paths: [self._read_stored(path, data) for path in paths],
                             [path for path, _ in missing], self.jobs)
         with self.store.batch():
-            for (path, key), blob in zip(missing, fresh):
+            for (path, key), (result, blob) in zip(missing, fresh):
                 self.store.put("read", key, blob)
-                results[path] = stored.load(blob, {"tz": self.tz})
+                results[path] = result
                 if key:
-                    self.memo[path] = (key, results[path], signatures[path], context)
+                    self.memo[path] = (key, result, signatures[path], context)
         return sorted(results.items())
 
-    def _read_stored(self, path: Path, data: SiteData) -> bytes:
+    def _read_stored(self, path: Path, data: SiteData) -> tuple[tuple, bytes]:
+        """(bulletin or None, its problems, what it refers to), and the same as the store keeps it."""
         before = len(self.problems)
         self._found = []
         bulletin = self.read_bulletin(path, data)
         problems = self.problems[before:]
         del self.problems[before:]
-        return stored.dump(bulletin, problems, self._found)
+        return (bulletin, problems, self._found), stored.dump(bulletin, problems, self._found)
 
     def read_bulletin(self, path: Path, data: SiteData) -> Optional[Bulletin]:
         parsed = self.parse(path)
@@ -526,9 +529,8 @@ class Reader:
     def _read_pages(self) -> list[ContentPage]:
         """Markdown pages of the content folder ('gioi-thieu.md' -> /gioi-thieu/), sanitised as bulletins are."""
         pages = []
-        for rel, refusal in walk(self.root, "."):
-            rel = rel.removeprefix("./")
-            if not rel.endswith(".md") or rel.startswith("bulletins/") or rel in SOURCE_FILES:
+        for rel, refusal in self.files.walk("", skip=("bulletins",)):
+            if not rel.endswith(".md") or rel in SOURCE_FILES:
                 continue
             path = self.root / rel
             if refusal is not None:

@@ -46,9 +46,9 @@ def in_body(body: str, first_line: int) -> Iterator[tuple[int, str, str]]:
         if _FENCE.match(line):
             fenced = not fenced
             continue
-        if fenced or line.startswith("    "):
+        if fenced or line.startswith("    ") or ("](" not in line and "<" not in line and "]:" not in line):
             continue
-        line = _CODE_SPAN.sub("", line)
+        line = _CODE_SPAN.sub("", line) if "`" in line else line
         for pattern, kind in ((_IMAGE, "image"), (_HTML_IMAGE, "image"), (_LINK, "link"), (_HTML_LINK, "link"),
                               (_DEFINITION, "link")):
             for m in pattern.finditer(line):

@@ -55,8 +55,8 @@ def load(blob: bytes, context: dict) -> Optional[tuple[Optional[Bulletin], list[
             meta=meta, source_path=str(found["source_path"]), slug=str(found["slug"]), url=str(found["url"]),
             body=str(found["body"]),
             # Stand-ins until the reader puts the site's own objects in their place.
-            category=Category(key=found["category"], name=found["category"]),
-            unit=Unit(key=found["unit"], name=found["unit"]),
+            category=Category.model_construct(key=str(found["category"]), name=""),
+            unit=Unit.model_construct(key=str(found["unit"]), name=""),
             topics=[Topic(key=key, name=name) for key, name in found["topics"]],
             references=references,
             lines={"slug": int(found["lines"]["slug"]), "draft": int(found["lines"]["draft"]),
