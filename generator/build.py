@@ -33,6 +33,7 @@ from .content.reader import ContentSet, Reader
 from .documents import linker as document_linker
 from .features import FEATURES
 from .images import Photos
+from .linkcard import CardImage
 from .site import Site
 from .theme import SiteInfo, Theme
 from .views.base import Asset, NavItem, Page
@@ -199,9 +200,22 @@ def measure_covers(settings: Settings, content: ContentSet, photos: Photos) -> N
     problems += unreadable_photos(content.held_back, Photos(settings.content_dir), settings.language)
     if problems:
         raise ContentError(problems, settings.language)
+    for b in content.bulletins:           # link previews show covers cut to 1200×630 (linkcard.py)
+        if b.meta.image:
+            photos.want_card(b.references[0].path)
+    if content.data.image:
+        photos.want_card(content.data.image)
     photos.make()
     for b in content.bulletins:
         b.cover = photos.at(b.references[0].path) if b.meta.image else None
+
+
+def share_image(settings: Settings, content: ContentSet, photos: Photos) -> Optional[CardImage]:
+    """site.yml's image, cut for link previews: what a page without a photo of its own shows."""
+    photo = photos.at(content.data.image) if content.data.image else None
+    if photo is None or photo.card is None:
+        return None
+    return CardImage(photo.card.path, photo.card.width, photo.card.height, settings.site_name)
 
 
 def validate(settings: Settings) -> ContentSet:
@@ -270,6 +284,7 @@ def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
         measure_covers(settings, content, photos)
     with timed(timings, "collect"):
         site = collect(settings, content)
+        site.share_image = share_image(settings, content, photos)
     with timed(timings, "views"):
         # Files that need only the site are made in a second process while this one makes the pages.
         made_files = parallel.later(lambda: [f for feature in FEATURES for f in feature.files(site)],
@@ -297,16 +312,17 @@ class Output:
         settings = made.settings
         self.key_base = theme.key_base(settings, code_version())
         self.feeds = feeds.site_feeds(settings)
-        self.frame = theme.frame(settings, made.nav)
+        self.frame = theme.frame(settings, made.nav, made.site.data.agency)
         self.writer = Writer(theme.env, self.frame, {"site": SiteInfo.of(settings)}, self.site_dir,
-                             settings.absolute, settings.base_path, search_dir, made.store)
+                             settings.absolute, settings.base_path, search_dir, made.store,
+                             share_image=made.site.share_image)
 
     def keys(self, pages: Sequence[Page]) -> list[Optional[str]]:
         return [page.key(self.key_base) for page in pages]
 
     def frame_digest(self) -> str:
         """Names the frame: a preview writes a page again when its frame changed."""
-        return digest(*self.frame.parts, *self.frame.slots)
+        return digest(*self.frame.parts, *self.frame.slots, repr(self.writer.share_image))
 
     def write_pages(self, pages: Sequence[Page], keys: Optional[Sequence[Optional[str]]] = None,
                     indexable: Optional[Callable[[], None]] = None) -> set[str]:

@@ -21,7 +21,7 @@ import os
 import shutil
 import tempfile
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote
@@ -33,6 +33,7 @@ from .cache import check, digest
 
 
 WIDTHS = (320, 640, 960)
+CARD = (1200, 630)      # what Zalo and Facebook show of a shared link (Open Graph's own ratio)
 # Originals up to this width are offered to wide screens as they are; wider ones are not.
 MAX_ORIGINAL = 1600
 RASTER = {".jpg", ".jpeg", ".png", ".webp"}     # resized; a GIF (perhaps animated) is shown as it is
@@ -64,6 +65,7 @@ class Photo:
     height: int
     format: str          # 'JPEG', 'PNG' or 'WEBP': what the copies are written as
     copies: list[Copy] = field(default_factory=list)
+    card: Optional[Copy] = None     # cut to CARD for link previews, when a page shares the photo
 
     @property
     def candidates(self) -> list[tuple[str, int]]:
@@ -169,6 +171,17 @@ class Photos:
     def url(self, path: str) -> str:
         return self.base_path + path
 
+    def want_card(self, path: str) -> Optional[Copy]:
+        """Asks for the photo at a content path cut to CARD, made by `make`; None when it cannot be
+        (not a photo Pillow resizes, or asked after `make`)."""
+        photo = self._photo(path)
+        if photo is None or photo.source.suffix.lower() not in RASTER or self._made:
+            return photo.card if photo is not None else None
+        if photo.card is None:
+            stem, _ = os.path.splitext(path)
+            photo.card = Copy(*CARD, f"{stem}-{CARD[0]}x{CARD[1]}{_copy_suffix(photo.format)}", Path())
+        return photo.card
+
     def attributes(self, src: str, sizes: str, lazy: bool = True) -> dict[str, str]:
         """<img> attributes for a photo: src, srcset, sizes, width, height, loading, decoding."""
         attrs = {"src": src}
@@ -200,9 +213,15 @@ class Photos:
             self.cache_dir = self._temporary
         self._load_hashes()
         for photo in self.photos.values():
-            if photo is None or not photo.copies:
+            if photo is None or not (photo.copies or photo.card):
                 continue
             source_digest = self._hash(photo)
+            if photo.card is not None:
+                cached = self.cache_dir / f"{source_digest}-{VERSION}-card{_copy_suffix(photo.format)}"
+                if not _intact(cached):
+                    self._cut(photo, cached)
+                    self.made += 1
+                photo.card = replace(photo.card, file=cached)
             made = []
             for c in photo.copies:
                 cached = self.cache_dir / f"{source_digest}-{VERSION}-{c.width}{_copy_suffix(photo.format)}"
@@ -222,12 +241,23 @@ class Photos:
 
     def files(self) -> list[tuple[str, Path]]:
         """(site path, file) of every copy, for the build to publish."""
-        return [(c.path, c.file) for p in self.photos.values() if p for c in p.copies if c.file.is_file()]
+        return [(c.path, c.file) for p in self.photos.values() if p
+                for c in [*p.copies, *([p.card] if p.card else [])] if c.file.is_file()]
 
     def _resize(self, photo: Photo, width: int, dest: Path) -> None:
+        self._save(photo, dest, lambda im, tmp: save_resized(im, width, photo.format, tmp))
+
+    def _cut(self, photo: Photo, dest: Path) -> None:
+        """The photo cut to CARD around its centre, so that a card shows it whole, not squeezed."""
+        def cut(im: Image.Image, tmp: Path) -> None:
+            im = ImageOps.fit(ImageOps.exif_transpose(im), CARD, Image.Resampling.LANCZOS)
+            save_resized(im, CARD[0], photo.format, tmp)
+        self._save(photo, dest, cut)
+
+    def _save(self, photo: Photo, dest: Path, make) -> None:
         tmp = dest.with_name(dest.name + f".{os.getpid()}.tmp")
         with Image.open(photo.source) as im:
-            save_resized(im, width, photo.format, tmp)
+            make(im, tmp)
         os.replace(tmp, dest)   # another build reading the cache never sees half a file
         _sidecar(dest).write_bytes(check(dest.name.encode(), dest.read_bytes()))
 

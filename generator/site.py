@@ -41,6 +41,7 @@ class Site:
     newer: dict[str, Bulletin] = field(default_factory=dict)
     older: dict[str, Bulletin] = field(default_factory=dict)
     related: dict[str, list[Bulletin]] = field(default_factory=dict)
+    share_image: object = None        # linkcard.CardImage of site.yml's image, set by the build
 
     @classmethod
     def build(cls, settings: Settings, content: ContentSet) -> "Site":

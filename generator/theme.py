@@ -77,10 +77,12 @@ class Theme:
                     out.append((path.relative_to(self.custom_dir).as_posix(), path))
         return out
 
-    def frame(self, settings: Settings, nav: Sequence) -> writer.Frame:
-        """The page frame (header, menu, footer) with the writer's placeholders where pages differ."""
+    def frame(self, settings: Settings, nav: Sequence, agency=None) -> writer.Frame:
+        """The page frame (header, menu, footer) with the writer's placeholders where pages differ;
+        `agency` is site.yml's (models.Agency), which the footer names."""
         context = {
             "site": SiteInfo.of(settings),
+            "agency": agency,
             "nav": list(nav),
             "favicon": settings.favicon,
             "stylesheets": list(settings.stylesheets),

@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 
 from jinja2 import pass_context
 
-from . import urls
+from . import linkcard, urls
 from .cache import Store
+from .linkcard import Card, CardImage
 from .parallel import fork_map
 from .views.base import Asset, Page
 
@@ -40,7 +41,7 @@ def token(name: str, argument: str = "") -> str:
 SPLIT = token("split")          # between a page's head extras and its content
 ROOT = token("root")            # where the way back to the site's root goes ('../../', '' at the root)
 HOME = token("home")            # a link to the root itself ('../../', './' at the root)
-TOKENS = {name: token(name) for name in ("title", "description", "canonical", "head", "content")}
+TOKENS = {name: token(name) for name in ("title", "description", "canonical", "card", "head", "content")}
 _SLOT = re.compile(f"{OPEN}([a-z]+)(?::([^{CLOSE}]*))?{CLOSE}")
 FRAGMENT_LAYOUT = "bantin/fragment.html"
 SEARCH_MARK = "data-pagefind-body"
@@ -152,7 +153,8 @@ class Writer:
 
     def __init__(self, env, frame: Frame, base_context: dict, site_dir: str | os.PathLike,
                  absolute: Callable[[str], str], base_path: str = "/",
-                 search_dir: Optional[str | os.PathLike] = None, store: Optional[Store] = None):
+                 search_dir: Optional[str | os.PathLike] = None, store: Optional[Store] = None,
+                 share_image: Optional[CardImage] = None):
         self.env = env
         self.frame = frame
         self.base_context = base_context
@@ -163,6 +165,7 @@ class Writer:
         # reads a tenth of the bytes and needs far less time and memory than over the site.
         self.search_dir = Path(os.path.abspath(search_dir)) if search_dir is not None else None
         self.store = store or Store(None)
+        self.share_image = share_image      # a link preview's picture for pages without their own
         self._once: dict[tuple, str] = {}
         self._mirrored = False
         self._folders: set[str] = set()      # made already by this writer
@@ -193,10 +196,14 @@ class Writer:
         title = page.title if page.url == urls.HOME else f"{page.title} - {site_name}"
         canonical = (f'<link rel="canonical" href="{html.escape(self.absolute(page.url))}">'
                      if page.canonical else "")
+        card = linkcard.tags(page.card or Card(), page.title, page.description or page.title,
+                             self.absolute(page.url), site_name, self.absolute,
+                             self.share_image) if page.canonical else ""
         return self.frame.fill({
             "title": html.escape(title),
             "description": html.escape(page.description or page.title),
             "canonical": canonical,
+            "card": card,
             "head": head,
             "content": content,
             "home": prefix,

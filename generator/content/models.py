@@ -271,6 +271,19 @@ class PersonEntry(Strict):
     key: Optional[Key] = None          # the person's page, /nhan-su/<key>/
 
 
+class Agency(Strict):
+    """The agency that runs the portal (site.yml), as a government portal must name it in its footer."""
+
+    agency: NonEmpty = Field(description="Cơ quan chủ quản, ví dụ Ủy ban nhân dân quận Long Biên")
+    name: Optional[Text] = Field(None, description="Tên cơ quan quản lý cổng, nếu khác cơ quan chủ quản")
+    responsible: Optional[Text] = Field(None, description="Người chịu trách nhiệm nội dung, kèm chức vụ")
+    address: Optional[Text] = None
+    phone: Optional[Text] = None
+    email: Optional[Text] = None
+    licence: Optional[Text] = Field(None, description="Giấy phép thiết lập trang thông tin điện tử, nếu có")
+    image: Optional[Text] = Field(None, description="Ảnh đại diện khi chia sẻ một trang không có ảnh, /media/...")
+
+
 class PageMatter(Strict):
     """The fields of a page of the content folder outside bulletins/ (an 'about' page...)."""
 

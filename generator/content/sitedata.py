@@ -1,4 +1,5 @@
-"""The site's own data: units, categories, topics (and, when there is one, people.yml).
+"""The site's own data: units, categories, topics (and, when there is one, people.yml), and the
+agency that runs the portal (site.yml: a mapping, not a list).
 
 Read and validated as a whole before any bulletin: an empty list of units or categories
 would drop every bulletin without a word, a parent that is not declared or a circle of
@@ -6,6 +7,7 @@ parents would hide units from the search filter; each is an error at its line.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -14,10 +16,12 @@ from pydantic import BaseModel
 
 from ..cache import digest
 from .errors import suggest
-from .models import Category, PersonEntry, Topic, Unit
+from . import references
+from .models import Agency, Category, PersonEntry, Topic, Unit
+from .paths import PHOTOS, Refusal
 from .yamlfile import Located, child
 
-FILES = ("units.yml", "categories.yml", "topics.yml", "people.yml")
+FILES = ("units.yml", "categories.yml", "topics.yml", "people.yml", "site.yml")
 # What a bulletin loses without the file's entries, for the message.
 _WHAT = {"units.yml": ("đơn vị", "phuong-ngoc-thuy"), "categories.yml": ("chuyên mục", "tin-tuc-su-kien")}
 
@@ -29,6 +33,8 @@ class SiteData:
     topics: dict[str, Topic] = field(default_factory=dict)
     topics_declared: bool = False
     people: list[PersonEntry] = field(default_factory=list)     # merges and splits made by hand
+    agency: Optional[Agency] = None     # site.yml: who runs the portal, for the footer and schema.org
+    image: str = ""                     # content path of the agency's share image, checked
     digest: str = ""          # of the files: a bulletin read against other data is read again
 
     def chain(self, unit: Optional[Unit]) -> tuple[tuple[str, str], ...]:
@@ -61,6 +67,7 @@ def read(reader) -> SiteData:
     people, _ = _entries(reader, "people.yml", PersonEntry, required=False, keyed=False)
     data.people = [entry for entry, _ in people.values()]
     data.units = units
+    data.agency, data.image = _agency(reader)
     data.topics_declared = (reader.root / "topics.yml").exists()
     data.digest = digest(*(_bytes(reader.root / name) for name in FILES))
     _check_parents(reader, units, unit_lines)
@@ -71,6 +78,33 @@ def read(reader) -> SiteData:
                                "unknown_unit", value=key, expected_key="known", file="units.yml",
                                choices=", ".join(sorted(units)) or "-")
     return data
+
+
+def _agency(reader) -> tuple[Optional[Agency], str]:
+    """site.yml, when there is one: the agency's details, and its share image checked as a cover is."""
+    path = reader.root / "site.yml"
+    if not path.exists() and not path.is_symlink():
+        return None, ""
+    parsed = reader.parse(path)
+    if parsed is None:
+        return None, ""
+    located = parsed[0]
+    if not isinstance(located.data, dict):
+        reader.problem(path, located.line(), "", "data.mapping")
+        return None, ""
+    agency = reader.validate(path, Agency, located)
+    if agency is None or not agency.image:
+        return agency, ""
+    line = located.line(("image",))
+    try:
+        ref = references.check(line, "image", "cover", agency.image)
+        if posixpath.splitext(ref.path)[1].lower() not in PHOTOS:
+            raise Refusal("file.kind", ref.path)
+        reader.files.publishable(ref.path)
+    except Refusal as refusal:
+        reader.refusal(path, line, "image", refusal)
+        return agency, ""
+    return agency, ref.path
 
 
 def _entries(reader, name: str, model: type[BaseModel], required: bool, keyed: bool = True):

@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from .. import urls
 from ..cache import Uncacheable, digest, fingerprint
+from ..linkcard import Card
 
 RSS_TYPE, ATOM_TYPE = "application/rss+xml", "application/atom+xml"
 
@@ -54,6 +55,7 @@ class Page:
     # Served at any address (the 404 page): its links are written from the host's root.
     anywhere: bool = False
     canonical: bool = True               # a page of its own (not the 404 page) for search engines
+    card: Optional[Card] = None          # what a shared link shows beyond title and description (linkcard.py)
 
     def key(self, base: str) -> Optional[str]:
         """The page's cache key, from what it is rendered from: its template, its fields and
@@ -61,7 +63,7 @@ class Page:
         object in the context cannot be named, and the page is then rendered every time."""
         try:
             return digest(base, fingerprint([self.template, self.url, self.title, self.description,
-                                             self.feeds, self.anywhere, self.canonical, self.context]))
+                                             self.feeds, self.anywhere, self.canonical, self.card, self.context]))
         except Uncacheable:
             return None
 

@@ -3,25 +3,42 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
 
 from .. import search, urls
+from ..linkcard import Card, CardImage, share_links
 from ..content.models import Bulletin
 from ..site import Site
 from .base import Asset, Feature, Page, headlines
 
 MORE = 6           # newest of the category, for the side column (bantin/bulletin.html)
+HEADLINE = 110     # what search engines show of a NewsArticle's headline
+
+
+def publisher(site: Site) -> dict:
+    """The portal's publisher for schema.org: site.yml's agency when there is one, with its details."""
+    settings, agency = site.settings, site.data.agency
+    out = {"@type": "GovernmentOrganization", "name": settings.publisher or settings.site_name,
+           "url": settings.absolute("")}
+    if agency is None:
+        return out
+    out["name"] = agency.name or agency.agency
+    if agency.name and agency.name != agency.agency:
+        out["parentOrganization"] = {"@type": "GovernmentOrganization", "name": agency.agency}
+    for key, value in (("address", agency.address), ("telephone", agency.phone), ("email", agency.email)):
+        if value:
+            out[key] = value
+    return out
 
 
 def json_ld(site: Site, b: Bulletin) -> str:
     """NewsArticle, and an Event for a meeting, as search engines read them."""
     settings = site.settings
     url = settings.absolute(b.url)
-    publisher = {"@type": "GovernmentOrganization", "name": settings.publisher or settings.site_name,
-                 "url": settings.absolute("")}
     article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": b.title[:110],
+        "headline": textwrap.shorten(b.title, HEADLINE, placeholder=" …"),
         "name": b.title,
         "datePublished": b.date.isoformat(),
         "dateModified": (b.updated or b.date).isoformat(),
@@ -31,7 +48,7 @@ def json_ld(site: Site, b: Bulletin) -> str:
         "articleSection": b.category.name,
         "author": ({"@type": "Person", "name": b.meta.author} if b.meta.author
                    else {"@type": "GovernmentOrganization", "name": b.unit.name}),
-        "publisher": publisher,
+        "publisher": publisher(site),
         "sourceOrganization": {"@type": "GovernmentOrganization", "name": b.unit.name,
                                "url": settings.absolute(b.unit.url)},
         "description": b.lead,
@@ -62,6 +79,13 @@ def json_ld(site: Site, b: Bulletin) -> str:
     return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def card(b: Bulletin) -> Card:
+    """An article's link preview: its dates, section, topics, and its cover cut to 1200×630."""
+    copy = b.cover.card if b.cover is not None else None
+    image = CardImage(copy.path, copy.width, copy.height, b.meta.caption or b.title) if copy else None
+    return Card("article", image, b.date, b.updated, b.category.name, tuple(t.name for t in b.topics))
+
+
 def bulletin_page(site: Site, b: Bulletin) -> Page:
     newest = site.by_category.get(b.category.key, [])[:MORE + 1]
     more = headlines([other for other in newest if other is not b][:MORE])
@@ -71,7 +95,8 @@ def bulletin_page(site: Site, b: Bulletin) -> Page:
         "bulletin": b, "json_ld": json_ld(site, b), "search_record": record, "more": more,
         "newer": headlines([newer])[0] if newer else None, "older": headlines([older])[0] if older else None,
         "related": headlines(site.related.get(b.url, [])),
-    }, description=b.lead)
+        "share": share_links(site.settings.absolute(b.url)),
+    }, description=b.lead, card=card(b))
 
 
 def bulletin_pages(site: Site) -> list[Page]:
