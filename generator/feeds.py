@@ -24,6 +24,7 @@ e-mail address is dropped (bylines go into `dc:creator` instead).
 from __future__ import annotations
 
 import html
+import os
 import re
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
@@ -37,8 +38,9 @@ from lxml.etree import ParserError
 
 from .config import Settings
 from .content.models import Bulletin
+from .feedrecord import record_html
 from .site import Site
-from .vietnamese import nfc
+from .vietnamese import fold, nfc
 from .views.base import ATOM_TYPE, Asset, Feature, FeedLink, feed_links
 from .views.listings import scope_title, scopes
 
@@ -96,19 +98,54 @@ def absolute_html(fragment: str, base: str) -> str:
 
 
 def cover_html(settings: Settings, b: Bulletin) -> str:
+    """The cover as its largest resized copy, with its size (a feed reader downloads no original)."""
     image = b.meta.image
     if not image:
         return ""
-    src = settings.absolute(image) if image.startswith("/") else image
+    src, size = settings.absolute(image) if image.startswith("/") else image, ""
+    if b.cover is not None:
+        src = settings.absolute(b.cover.fallback)
+        shown = b.cover.copies[-1] if b.cover.copies else b.cover
+        size = f' width="{shown.width}" height="{shown.height}"'
     alt = html.escape(b.meta.caption or b.title)
     caption = f"<figcaption>{html.escape(b.meta.caption)}</figcaption>" if b.meta.caption else ""
-    return f'<figure><img src="{html.escape(src)}" alt="{alt}">{caption}</figure>'
+    return f'<figure><img src="{html.escape(src)}" alt="{alt}"{size}>{caption}</figure>'
 
 
 def content_html(settings: Settings, b: Bulletin) -> str:
-    """Cover photo and body, as a feed reader shows them away from the site."""
+    """Cover photo, the meeting card and the opinion block, then the body, as a feed reader shows
+    them away from the site."""
     link = settings.absolute(b.url)
-    return absolute_html(cover_html(settings, b) + b.body_html, link)
+    return absolute_html(cover_html(settings, b) + record_html(b, settings.absolute) + b.body_html, link)
+
+
+THUMBNAIL = 640          # the width of the cover's copy a feed names as the entry's picture
+IMAGE_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+def thumbnail(b: Bulletin):
+    """(copy, bytes, MIME type) of the cover's resized copy nearest THUMBNAIL wide, or None."""
+    if b.cover is None or not b.cover.copies:
+        return None
+    copy = min(b.cover.copies, key=lambda c: abs(c.width - THUMBNAIL))
+    try:
+        size = copy.file.stat().st_size
+    except OSError:
+        return None
+    return copy, size, IMAGE_TYPES.get(os.path.splitext(copy.path)[1].lower(), "image/jpeg")
+
+
+def categories(b: Bulletin) -> list[tuple[str, str, str]]:
+    """(term, label, scheme path) of the section, then the topics, each name once (a topic may be
+    named as the section is)."""
+    out, seen = [], set()
+    for term, label, url in [(b.category.key, b.category.name, b.category.url),
+                             *((t.key, t.name, t.url) for t in b.topics)]:
+        name = fold(label)
+        if name not in seen:
+            seen.add(name)
+            out.append((term, label, url))
+    return out
 
 
 # ------------------------------------------------------------------ feeds
@@ -121,6 +158,7 @@ class FeedBuilder:
         self.settings = site.settings
         self.tz = ZoneInfo(self.settings.timezone)
         self.contents: dict[Bulletin, str] = {}
+        self.enclosures: dict[str, dict[str, str]] = {}    # Atom link attributes by href (see _enclosures)
 
     def local(self, when: datetime) -> datetime:
         return when.astimezone(self.tz)
@@ -155,10 +193,15 @@ class FeedBuilder:
         fe.dc.dc_creator(byline)
         fe.published(self.local(b.date))
         fe.updated(self.updated(b))
-        categories = [(b.category.key, b.category.name, b.category.url)]
-        categories += [(t.key, t.name, t.url) for t in b.topics]
-        for term, label, url in categories:
+        for term, label, url in categories(b):
             fe.category(term=term, label=nfc(label), scheme=settings.absolute(url))
+        picture = thumbnail(b)
+        if picture is not None:
+            copy, size, kind = picture
+            url = settings.absolute(copy.path)
+            fe.media.thumbnail(url=url, width=str(copy.width), height=str(copy.height))
+            fe.link(href=url, rel="enclosure", type=kind, length=str(size))
+            self.enclosures[url] = {"rel": "enclosure", "type": kind, "length": str(size)}
 
     def feeds(self, title: str, description: str, url: str, items: Sequence[Bulletin],
               links: Iterable[FeedLink]) -> list[Asset]:
@@ -167,6 +210,7 @@ class FeedBuilder:
         items = list(items)[:settings.feed_items]
         fg = FeedGenerator()
         fg.load_extension("dc", atom=False, rss=True)
+        fg.load_extension("media", atom=False, rss=True)
         fg.title(nfc(title))
         fg.description(nfc(description or title))
         fg.language(settings.language)
@@ -183,13 +227,26 @@ class FeedBuilder:
             fg.link(href=self_url, rel="self", type=link.type, replace=True)
             fg.link(href=settings.absolute(url), rel="alternate", type="text/html")
             fg.id(self_url)
-            text = _markup_as_text(fg.atom_str(pretty=True)) if atom else fg.rss_str(pretty=True)
+            text = _markup_as_text(_enclosures(fg.atom_str(pretty=True), self.enclosures)) if atom \
+                else fg.rss_str(pretty=True)
             out.append(Asset(link.url, text))
         return out
 
 
 _TAG_LIKE = re.compile(r"<[a-zA-Z][^>]*>")
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
+
+
+def _enclosures(atom: bytes, enclosures: dict[str, dict[str, str]]) -> bytes:
+    """feedgen writes an Atom entry's links without their rel, type and length (its loop reads them
+    from the element it has just made): an enclosure would pass for a second alternate link."""
+    if not enclosures:
+        return atom
+    root = etree.fromstring(atom)
+    for link in root.iter(ATOM_NS + "link"):
+        for name, value in enclosures.get(link.get("href"), {}).items():
+            link.set(name, value)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _markup_as_text(atom: bytes) -> bytes:

@@ -247,3 +247,60 @@ def test_a_build_without_site_url_stops_and_keeps_the_old_site(tmp_path):
     assert "site_url" in message and "Traceback" not in message
     assert (old / "index.html").read_text(encoding="utf-8") == "trang cũ"
     assert sorted(p.name for p in project.iterdir()) == ["content", "mkdocs.yml", "site", "theme_overrides"]
+
+
+SEED_002 = ROOT / "content" / "bulletins" / "2021" / "giao-ban-du-luan-xa-hoi-thang-11-2021.md"
+STATUS_WORDS = {"pending": "Chưa trả lời", "in-progress": "Đang xử lý", "answered": "Đã trả lời"}
+MEDIA = "{http://search.yahoo.com/mrss/}"
+
+
+def entry_of(feed: Path, slug: str):
+    return next(it for it in etree.parse(str(feed)).getroot().find("channel").findall("item")
+                if slug in it.findtext("link"))
+
+
+def test_feed_entry_carries_the_meeting_card_and_the_opinion_block_before_the_body(demo_site):
+    front = yaml.safe_load(SEED_002.read_text(encoding="utf-8").split("---")[1])
+    item = entry_of(demo_site / "don-vi" / "quan-long-bien" / "feed.xml", "giao-ban-du-luan-xa-hoi-thang-11-2021")
+    content = lxml.html.fragment_fromstring(
+        item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded"), create_parent="div")
+    rows = {dt.text_content(): dt.getnext() for dt in content.iter("dt")}
+    for chair in front["meeting"]["chairs"]:
+        assert f"{chair['name']} ({chair['role']})" in rows["Chủ trì"].text_content()
+    assert rows["Địa điểm"].text_content() == front["meeting"]["location"]
+    decision = rows["Văn bản"].xpath(".//a[text()='334-QĐ/QU']")
+    assert decision and decision[0].get("href") == SITE_URL + "van-ban/334-qd-qu-quan-long-bien/"
+    assert "Kiện toàn Tổ cộng tác viên dư luận xã hội cấp Quận" in rows["Văn bản"].text_content()
+    concerns = content.xpath(".//section[h2[starts-with(., 'Tổng hợp dư luận')]]/ol/li")
+    assert [c.findtext("p/strong") for c in concerns] == [c["title"] for c in front["opinion"]["concerns"]]
+    for li, concern in zip(concerns, front["opinion"]["concerns"]):
+        status = concern.get("response", {}).get("status", "pending")
+        assert li.find("p").text_content().endswith(f"({STATUS_WORDS[status]})")
+    # The record comes before the body's first paragraph, and holds no class or style of the site.
+    blocks = [el.tag for el in content]
+    assert blocks[:2] == ["section", "section"] and "p" in blocks[2:]
+    assert not content.xpath(".//section//@class | .//section//@style")
+
+
+def test_feed_entries_name_a_resized_cover_with_its_size_and_each_category_once(demo_site):
+    slug = "ngoc-thuy-khac-phuc-hau-qua-bao-so-3"
+    item = entry_of(demo_site / "feed.xml", slug)
+    thumb = item.find(f".//{MEDIA}thumbnail")
+    assert thumb is not None and thumb.get("url").endswith("-640w.jpg")
+    picture = demo_site / thumb.get("url").removeprefix(SITE_URL)
+    from PIL import Image
+    with Image.open(picture) as im:
+        assert im.size == (int(thumb.get("width")), int(thumb.get("height")))
+    atom = etree.parse(str(demo_site / "atom.xml")).getroot()
+    entry = next(en for en in atom.findall(f"{ATOM}entry") if slug in en.findtext(f"{ATOM}id") + "".join(
+        l.get("href") for l in en.findall(f"{ATOM}link")))
+    (enclosure,) = [l for l in entry.findall(f"{ATOM}link") if l.get("rel") == "enclosure"]
+    assert enclosure.get("href") == thumb.get("url") and enclosure.get("type") == "image/jpeg"
+    assert int(enclosure.get("length")) == picture.stat().st_size
+    cover = lxml.html.fragment_fromstring(entry.findtext(f"{ATOM}content"), create_parent="div").find(".//figure/img")
+    assert "-960w." in cover.get("src") and cover.get("width") == "960"
+    for feed in all_feeds(demo_site):
+        root = etree.parse(str(feed)).getroot()
+        for it in [*root.iter("item"), *root.iter(f"{ATOM}entry")]:
+            names = [c.text or c.get("label") for c in [*it.findall("category"), *it.findall(f"{ATOM}category")]]
+            assert len(names) == len(set(names)), (feed, names)
