@@ -14,12 +14,13 @@ import xml.etree.ElementTree as etree
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from markdown.treeprocessors import Treeprocessor
 
 from . import urls
 from .content.models import Bulletin
+from .content.paths import site_path
 from .vietnamese import nfc, slugify
 
 KINDS = {
@@ -187,6 +188,8 @@ class Document:
     body: Optional[str] = None       # the issuing body when the text says it ('Ban Bí thư')
     citations: list[Citation] = field(default_factory=list)
     scope: Optional[str] = None      # the unit that issued a local document (see LOCAL_ISSUERS)
+    file: Optional[str] = None       # content path of the document's file, as a meeting block gives it
+    attachment: Optional[Any] = None  # that file's type and size (attachments.Attachment), set by the site
 
     @property
     def url(self) -> str:
@@ -294,6 +297,8 @@ def collect(bulletins: Iterable[Bulletin], chain_of) -> list[Document]:
             cite(doc).listed = True
             if ref.title and not doc.title:
                 doc.title = ref.title
+            if ref.file and not doc.file:
+                doc.file = site_path(ref.file)
             if ref.date:
                 dates[doc.slug][ref.date] += 10      # what the editor filled in beats what the text says
         body = body_text(b.body_html) if b.body_html else b.body

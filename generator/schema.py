@@ -85,6 +85,18 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "number": ("Số hiệu", "Số hiệu văn bản, ví dụ 334-QĐ/QU."),
         "date": ("Ngày ban hành", "Ngày ban hành, dạng YYYY-MM-DD."),
         "title": ("Trích yếu", "Trích yếu nội dung văn bản."),
+        "file": ("Tệp văn bản", "Tệp toàn văn (PDF, DOC, DOCX, ODT) đặt trong content/media/, ví dụ /media/2021/334-qd-qu.pdf."),
+    },
+    # site.yml: the agency that runs the portal, in every page's footer.
+    "Agency": {
+        "agency": ("Cơ quan chủ quản", "Ví dụ: Quận ủy Long Biên."),
+        "name": ("Cơ quan quản lý", "Đơn vị trực tiếp quản lý cổng, nếu khác cơ quan chủ quản."),
+        "responsible": ("Người chịu trách nhiệm", "Họ tên và chức vụ người chịu trách nhiệm nội dung."),
+        "address": ("Địa chỉ", "Địa chỉ trụ sở."),
+        "phone": ("Điện thoại", "Số điện thoại liên hệ."),
+        "email": ("Thư điện tử", "Địa chỉ thư điện tử liên hệ."),
+        "licence": ("Giấy phép", "Giấy phép thiết lập trang thông tin điện tử, nếu có."),
+        "image": ("Ảnh chia sẻ", "Ảnh hiện khi chia sẻ trang không có ảnh riêng, ví dụ /media/anh-co-quan.jpg."),
     },
     # The site data (units.yml, categories.yml, topics.yml), as the web editor's forms show it.
     "Unit": {

@@ -11,9 +11,10 @@ import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from . import concerns as concern_list, documents as document_list, meetings as meeting_list, people as people_list
+from . import attachments, concerns as concern_list, documents as document_list, meetings as meeting_list, people as people_list
 from .config import Settings
 from .content.models import Bulletin, Category, Topic, Unit
+from .content.paths import ContentFiles
 from .content.reader import ContentSet, SiteData
 
 RELATED_COUNT = 5
@@ -52,6 +53,10 @@ class Site:
         for b in site.bulletins:          # what the registers tell each bulletin, anew every build
             b.person_urls, b.document_urls = {}, {}
         site.documents = document_list.collect(site.bulletins, site.data.chain)
+        files = ContentFiles(settings.content_dir)
+        for doc in site.documents:
+            if doc.file:
+                doc.attachment = attachments.of(settings.content_dir, doc.file, files)
         site.people = people_list.collect(site.bulletins, site.data)
         site.meetings = meeting_list.collect(site.bulletins)
         site.concerns = concern_list.collect(site.bulletins, site.data.topics)

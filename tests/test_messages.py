@@ -77,6 +77,43 @@ def test_a_photo_that_is_not_a_photo_is_an_error_at_its_line(project):
     fails_with(project, "content/bulletins/2024/anh.md:6: image: không đọc được ảnh media/2024/hong.jpg")
 
 
+DOCUMENT = "meeting:\n  documents:\n    - number: 12-QĐ/UBND\n      file: {file}\n"
+
+
+def test_a_missing_document_file_is_an_error_naming_the_bulletin_line_and_field(project):
+    write(project, "van-ban.md", DOCUMENT.format(file="/media/2024/khong-co.pdf"))
+    fails_with(project, "content/bulletins/2024/van-ban.md:9: meeting.documents[0].file: không có tệp "
+                        "content/media/2024/khong-co.pdf (đặt tệp vào đó, hoặc sửa lại đường dẫn)")
+
+
+@pytest.mark.parametrize("file,expected", [
+    ("/media/2024/bang.xlsx", "tệp văn bản /media/2024/bang.xlsx phải là PDF, DOC, DOCX hoặc ODT"),
+    ("/tai-lieu/qd.pdf", "tệp văn bản /tai-lieu/qd.pdf phải nằm trong thư mục content/media/"),
+    ("https://example.com/qd.pdf", "meeting.documents[0].file:"),
+])
+def test_a_document_file_of_another_kind_or_place_is_refused_at_its_line(project, file, expected):
+    write(project, "van-ban.md", DOCUMENT.format(file=file))
+    out = fails_with(project, "content/bulletins/2024/van-ban.md:9: ")
+    assert expected in out
+
+
+def test_a_document_file_that_is_not_what_its_name_says_is_refused(project):
+    (project / "content" / "media" / "2024" / "qd.pdf").write_text("<html>not a pdf</html>", encoding="utf-8")
+    write(project, "van-ban.md", DOCUMENT.format(file="/media/2024/qd.pdf"))
+    fails_with(project, "content/bulletins/2024/van-ban.md:9: meeting.documents[0].file: ")
+
+
+def test_site_yml_problems_are_errors_at_their_line(project):
+    site = project / "content" / "site.yml"
+    site.write_text("agency: UBND phường Gia Thụy\nphone: 024 1234 5678\nemial: a@b.vn\n"
+                    "image: /media/khong-co.jpg\n", encoding="utf-8")
+    fails_with(project, "content/site.yml:3: emial: ")
+    site.write_text("agency: UBND phường Gia Thụy\nimage: /media/khong-co.jpg\n", encoding="utf-8")
+    fails_with(project, "content/site.yml:2: image: không có tệp content/media/khong-co.jpg")
+    site.write_text("- agency: UBND phường Gia Thụy\n", encoding="utf-8")
+    fails_with(project, "content/site.yml:1: -: tệp phải là các cặp trường: giá trị")
+
+
 @pytest.mark.parametrize("name,what", [("units.yml", "đơn vị"), ("categories.yml", "chuyên mục")])
 def test_an_empty_list_of_units_or_categories_stops_everything(project, name, what):
     (project / "content" / name).write_text("# chưa khai báo\n", encoding="utf-8")

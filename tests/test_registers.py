@@ -351,3 +351,13 @@ def test_registers_are_in_the_navigation(demo_site):
     tree = doc(demo_site, "")
     targets = {resolve("", a.get("href")) for a in tree.cssselect("header a, nav a")}
     assert {"van-ban/", "du-luan/", "lich-hop/", "nhan-su/"} <= targets
+
+
+def test_a_document_page_links_its_file_with_its_type_and_size(demo_site):
+    page = doc(demo_site, "van-ban/334-qd-qu-quan-long-bien/")
+    (link,) = page.xpath("//a[@class='bt-attachment']")
+    target = resolve("van-ban/334-qd-qu-quan-long-bien/", link.get("href"))
+    assert target == "media/2021/334-qd-qu-kien-toan-to-cong-tac-vien.pdf"
+    published = demo_site / target
+    assert published.read_bytes().startswith(b"%PDF-") and link.get("type") == "application/pdf"
+    assert text(link.getnext()) == f"(PDF, {round(published.stat().st_size / 1024)} KB)"

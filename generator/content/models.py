@@ -141,6 +141,8 @@ class DocumentRef(Strict):
     number: NonEmpty = Field(description="Số hiệu, ví dụ 334-QĐ/QU")
     date: Optional[Day] = None
     title: Optional[Text] = None
+    file: Optional[Text] = Field(None, description="Tệp văn bản (PDF, DOC, DOCX, ODT) trong content/media/, "
+                                                   "ví dụ /media/2021/334-qd-qu.pdf")
 
 
 MeetingFormat = Literal["hội nghị", "tọa đàm", "giao ban", "hội thảo", "họp", "tập huấn", "đối thoại", "khác"]

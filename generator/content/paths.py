@@ -23,6 +23,7 @@ ATTACHMENTS = {".pdf": (b"%PDF-",), ".doc": (_OLE,), ".xls": (_OLE,), ".ppt": (_
                ".docx": (_ZIP,), ".xlsx": (_ZIP,), ".pptx": (_ZIP,), ".odt": (_ZIP,), ".ods": (_ZIP,),
                ".odp": (_ZIP,), ".rtf": (b"{\\rtf",)}
 PUBLISHED = PHOTOS | set(ATTACHMENTS)
+MEDIA = "media/"                # where photos and documents' files are kept
 FILE_LIMIT = 50 << 20           # a photo or a document larger than this is a mistake
 
 

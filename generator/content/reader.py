@@ -415,8 +415,11 @@ class Reader:
             topics.append(topic)
         if meta.body is not None:
             body, body_line = meta.body, located.line(("body",)) + 1
+        files = [(located.line(("meeting", "documents", i, "file")), f"meeting.documents[{i}].file", d.file)
+                 for i, d in enumerate(meta.meeting.documents if meta.meeting else []) if d.file]
         found = self._found = self._references(path, body, body_line,
-                                               (located.line(("image",)), meta.image) if meta.image else None)
+                                               (located.line(("image",)), meta.image) if meta.image else None,
+                                               files)
         if len(body) > BODY_LIMIT:
             self.problem(path, body_line, "body", "body.too_long", n=len(body), limit=BODY_LIMIT)
         self._warn(path, located, meta)
@@ -445,15 +448,22 @@ class Reader:
                    "aliases": [located.line(("aliases", i)) for i in range(len(meta.aliases))]},
         )
 
-    def _references(self, path: Path, body: str, body_line: int, cover: Optional[tuple] = None) -> list:
-        """The cover (line, target) and every image and file link of the body, each checked for its
-        shape here (what depends on other files is checked at every read: `_files_are_there`)."""
+    def _references(self, path: Path, body: str, body_line: int, cover: Optional[tuple] = None,
+                    attachments: Iterable[tuple[int, str, str]] = ()) -> list:
+        """The cover (line, target), every image and file link of the body, and the files of the
+        meeting's documents ((line, field, target)), each checked for its shape here (what depends
+        on other files is checked at every read: `_files_are_there`)."""
         raw = [(cover[0], "image", "cover", cover[1])] if cover else []
         raw += [(line, "body", kind, target) for line, kind, target in references.in_body(body, body_line)]
         out = []
         for line, where, kind, target in raw:
             try:
                 out.append(references.check(line, where, kind, target))
+            except Refusal as refusal:
+                self.refusal(path, line, where, refusal)
+        for line, where, target in attachments:
+            try:
+                out.append(references.attachment(line, where, target))
             except Refusal as refusal:
                 self.refusal(path, line, where, refusal)
         return out

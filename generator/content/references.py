@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 from urllib.parse import urlsplit
 
-from .paths import Refusal, site_path
+from .paths import MEDIA, Refusal, site_path
 
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 _DESTINATION = r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)"      # one level of brackets, as Markdown allows
@@ -77,3 +77,19 @@ def check(line: int, field: str, kind: str, target: str) -> Reference:
     if not path:
         raise Refusal("ref.shape", target)
     return Reference(line, field, kind, target, path)
+
+
+# The files a cited document may carry: what offices send and readers open.
+ATTACHMENT_KINDS = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".odt": "OpenDocument"}
+
+
+def attachment(line: int, field: str, target: str) -> Reference:
+    """A document's file, which must be a PDF, DOC, DOCX or ODT under media/; raises Refusal."""
+    path = site_path(target.strip())
+    if not path:
+        raise Refusal("ref.shape", target)
+    if posixpath.splitext(path)[1].lower() not in ATTACHMENT_KINDS:
+        raise Refusal("attachment.kind", target)
+    if not path.startswith(MEDIA):
+        raise Refusal("attachment.folder", target)
+    return Reference(line, field, "link", target, path)
