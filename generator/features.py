@@ -6,7 +6,8 @@ in this order, so adding a register to the portal is one module and one line her
 from __future__ import annotations
 
 from . import cms, feeds
-from .views import bulletins, calendar, documents, listings, not_found, pages, people, search, sitemap, tracker
+from .views import (bulletins, calendar, documents, listings, not_found, pages, people, schedules, search, sitemap,
+                    tracker)
 from .views.base import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -16,6 +17,7 @@ FEATURES: tuple[Feature, ...] = (
     documents.FEATURE,     # /van-ban/
     tracker.FEATURE,       # /du-luan/
     calendar.FEATURE,      # /lich-hop/ and its .ics files
+    schedules.FEATURE,     # /lich-cong-tac/, /lich-tiep-cong-dan/ and their .ics files
     people.FEATURE,        # /nhan-su/
     pages.FEATURE,         # the content folder's own pages: /gioi-thieu/...
     not_found.FEATURE,     # 404.html

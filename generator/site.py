@@ -11,7 +11,9 @@ import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from . import attachments, concerns as concern_list, documents as document_list, meetings as meeting_list, people as people_list
+from zoneinfo import ZoneInfo
+
+from . import attachments, concerns as concern_list, schedules as schedule_list, documents as document_list, meetings as meeting_list, people as people_list
 from .config import Settings
 from .content.models import Bulletin, Category, Topic, Unit
 from .content.paths import ContentFiles
@@ -36,6 +38,7 @@ class Site:
     people: list[people_list.Person] = field(default_factory=list)         # chairs and guests
     meetings: list[meeting_list.MeetingEntry] = field(default_factory=list)  # latest first
     concerns: list[concern_list.Entry] = field(default_factory=list)       # newest summary first
+    appointments: list[schedule_list.Appointment] = field(default_factory=list)  # schedules, earliest first
     nav: list = field(default_factory=list)        # the main menu (views.base.NavItem), from the features
     pages: list = field(default_factory=list)      # the content folder's own pages (models.ContentPage)
     # Each bulletin's neighbours in its category and its related bulletins, by address.
@@ -60,6 +63,7 @@ class Site:
         site.people = people_list.collect(site.bulletins, site.data)
         site.meetings = meeting_list.collect(site.bulletins)
         site.concerns = concern_list.collect(site.bulletins, site.data.topics)
+        site.appointments = schedule_list.appointments(content.schedules, ZoneInfo(settings.timezone))
         return site
 
     # -- collections
@@ -130,6 +134,11 @@ class Site:
             scores.pop(b, None)
             here = stamp[b]
             self.related[b.url] = heapq.nsmallest(RELATED_COUNT, scores, key=lambda o: (-scores[o], abs(stamp[o] - here)))
+
+    def appointments_of(self, unit: Unit, kind: str = "") -> list:
+        """The appointments of a unit and its sub-units (of one kind, if given), earliest first."""
+        return [a for a in self.appointments if (not kind or a.kind == kind)
+                and unit in self.ancestors(a.unit, include_self=True)]
 
     # -- lookups for templates
 

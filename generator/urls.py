@@ -18,6 +18,10 @@ PEOPLE = "nhan-su/"
 TRACKER = "du-luan/"
 CALENDAR = "lich-hop/"
 CALENDAR_ICS = "lich-hop.ics"
+SCHEDULE = "lich-cong-tac/"                  # the units' weekly work schedules
+SCHEDULE_ICS = "lich-cong-tac.ics"
+RECEPTION = "lich-tiep-cong-dan/"            # their citizen-reception schedules
+RECEPTION_ICS = "lich-tiep-cong-dan.ics"
 SEARCH = "tim-kiem/"
 SEARCH_BUNDLE = "pagefind/"
 SITEMAP = "sitemap.xml"
@@ -85,6 +89,11 @@ def unit_calendar_ics(key: str) -> str:
     return f"{CALENDAR}{key}.ics"
 
 
+def unit_schedule_ics(key: str) -> str:
+    """A unit's schedules (work and reception, with its sub-units') as one calendar."""
+    return f"{SCHEDULE}{key}.ics"
+
+
 def rss(scope: str = HOME) -> str:
     """A scope's RSS feed, in the scope's folder ('' for the whole portal)."""
     return scope + RSS
@@ -115,11 +124,13 @@ def normal(path: str) -> str:
 _OWNERS = {
     _CATEGORIES: "chuyên mục", UNITS: "đơn vị", TOPICS: "chủ đề", ARCHIVE: "lưu trữ", DOCUMENTS: "văn bản",
     PEOPLE: "nhân sự", TRACKER: "theo dõi dư luận", CALENDAR: "lịch họp", SEARCH: "tìm kiếm",
+    SCHEDULE: "lịch công tác", RECEPTION: "lịch tiếp công dân",
     SEARCH_BUNDLE: "tìm kiếm", MEDIA: "ảnh và tệp đính kèm", ASSETS: "giao diện", ".bantin/": "xem thử",
     ADMIN: "trình soạn thảo web",
 }
 _OWNED_FILES = {RSS: "tin RSS", ATOM: "tin Atom", SITEMAP: "sơ đồ trang", SITEMAP + ".gz": "sơ đồ trang",
-                NOT_FOUND: "trang báo lỗi", CALENDAR_ICS: "lịch họp", "index.html": "trang chủ"}
+                NOT_FOUND: "trang báo lỗi", CALENDAR_ICS: "lịch họp", SCHEDULE_ICS: "lịch công tác",
+                RECEPTION_ICS: "lịch tiếp công dân", "index.html": "trang chủ"}
 
 
 def owner(path: str) -> str:

@@ -114,6 +114,23 @@ def test_site_yml_problems_are_errors_at_their_line(project):
     fails_with(project, "content/site.yml:1: -: tệp phải là các cặp trường: giá trị")
 
 
+def test_schedule_problems_are_errors_at_their_file_line_and_field(project):
+    folder = project / "content" / "schedules"
+    folder.mkdir(exist_ok=True)
+    (folder / "sai.yml").write_text(
+        "kind: lịch họp\nunit: phuong-gia-thuyy\nentries:\n  - day: 2026-12-03\n    time: 25:00\n"
+        "    title: Giao ban\n  - day: 03/12/2026\n    title: Tiếp công dân\n    chu_tri: A\n"
+        "  - day: 2026-12-04\n    time: '14:00'\n    end: '13:00'\n    title: Họp\n",
+        encoding="utf-8")
+    fails_with(project, "content/schedules/sai.yml:1: kind: giá trị không hợp lệ: 'lịch họp'",
+               "content/schedules/sai.yml:2: unit: đơn vị 'phuong-gia-thuyy' chưa được khai báo "
+               "(có phải ý là 'phuong-gia-thuy'?",
+               "content/schedules/sai.yml:5: entries[0].time: giờ không đọc được: '25:00' (dạng HH:MM, ví dụ 08:00",
+               "content/schedules/sai.yml:7: entries[1].day: ngày không đọc được: '03/12/2026'",
+               "content/schedules/sai.yml:9: entries[1].chu_tri: trường 'chu_tri' không được biết đến",
+               "content/schedules/sai.yml:12: entries[2].end: giờ kết thúc trước giờ bắt đầu")
+
+
 @pytest.mark.parametrize("name,what", [("units.yml", "đơn vị"), ("categories.yml", "chuyên mục")])
 def test_an_empty_list_of_units_or_categories_stops_everything(project, name, what):
     (project / "content" / name).write_text("# chưa khai báo\n", encoding="utf-8")

@@ -145,7 +145,7 @@ def describe(error: dict, model: type[BaseModel], msg: Messages) -> tuple[str, s
     key = _TYPE_KEYS.get(kind, kind)
     value = ctx.get("value", error.get("input"))
     name = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
-    if key in ("date", "day", "period", "date_range"):
+    if key in ("date", "day", "period", "date_range", "clock"):
         return msg(key, value=value), msg.expected(key)
     if key == "missing":
         return msg("missing"), msg.expected("missing", example=_EXAMPLES.get(name, f"{name}: ..."))

@@ -286,6 +286,66 @@ class Agency(Strict):
     image: Optional[Text] = Field(None, description="Ảnh đại diện khi chia sẻ một trang không có ảnh, /media/...")
 
 
+# --------------------------------------------------------------- schedules (content/schedules/)
+
+SCHEDULE_LABELS = {"work": "Lịch công tác", "reception": "Lịch tiếp công dân"}
+_SCHEDULE_WORDS = {"lịch công tác": "work", "công tác": "work", "lịch công tác tuần": "work",
+                   "lịch tiếp công dân": "reception", "tiếp công dân": "reception"}
+_CLOCK_RE = re.compile(r"^(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})?$", re.I)
+
+
+def _schedule_kind(value):
+    """Editors may name the kind as readers see it ('lịch tiếp công dân') or by its key."""
+    if isinstance(value, str):
+        return _SCHEDULE_WORDS.get(" ".join(value.lower().split()), value)
+    return value
+
+
+def _clock(value) -> time:
+    """'08:00', '8:30', '8h30', '14h' as the day's hour and minute."""
+    if isinstance(value, time):
+        return value
+    m = _CLOCK_RE.match(str(source_text(value)).strip()) if isinstance(value, (str, int)) else None
+    if m and int(m.group(1)) < 24 and int(m.group(2) or 0) < 60:
+        return time(int(m.group(1)), int(m.group(2) or 0))
+    raise PydanticCustomError("clock", "bad time", {"value": value})
+
+
+ScheduleKind = Annotated[Literal["work", "reception"], BeforeValidator(_schedule_kind),
+                         WithJsonSchema({"type": "string", "enum": ["work", "reception", *_SCHEDULE_WORDS],
+                                         "description": "lịch công tác (work) hoặc lịch tiếp công dân (reception)"})]
+Clock = Annotated[time, BeforeValidator(_clock),
+                  WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}(:|h)(\d{2})?$",
+                                  "description": "Giờ, ví dụ 08:00 hoặc 14h30"})]
+
+
+class ScheduleEntry(Strict):
+    """One engagement of a schedule: when, what, who presides, where, with whom."""
+
+    day: Day
+    time: Optional[Clock] = None          # none: the whole day
+    end: Optional[Clock] = None
+    title: NonEmpty = Field(description="Nội dung công việc")
+    chair: Optional[Text] = Field(None, description="Người chủ trì")
+    location: Optional[Text] = None
+    participants: Optional[Text] = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self):
+        if self.end and (self.time is None or self.end <= self.time):
+            raise PydanticCustomError("end_before_start", "end before start")
+        return self
+
+
+class ScheduleMatter(Strict):
+    """A schedule file as an editor writes it: a unit's week of work, or its days of receiving citizens."""
+
+    kind: ScheduleKind
+    unit: Key
+    title: Optional[Text] = None
+    entries: Annotated[list[ScheduleEntry], Field(min_length=1, max_length=500)]
+
+
 class PageMatter(Strict):
     """The fields of a page of the content folder outside bulletins/ (an 'about' page...)."""
 
@@ -307,6 +367,7 @@ class ContentPage:
 
 
 # --------------------------------------------------------------- content objects
+
 
 KIND_MEETING, KIND_OPINION, KIND_NEWS = "meeting", "opinion", "news"
 KIND_LABELS = {KIND_MEETING: "Hội nghị", KIND_OPINION: "Tổng hợp dư luận", KIND_NEWS: "Tin tức"}
@@ -375,3 +436,17 @@ class Bulletin:
     @property
     def sort_key(self):
         return (self.meta.date, self.url)
+
+
+@dataclass(eq=False)
+class Schedule:
+    """A schedule file, validated: its entries with the unit that keeps them."""
+
+    meta: ScheduleMatter
+    source_path: str
+    unit: Unit
+    lines: list = field(default_factory=list, repr=False, metadata=NOT_SHOWN)   # each entry's line
+
+    @property
+    def kind(self) -> str:
+        return self.meta.kind

@@ -28,13 +28,14 @@ from ..vietnamese import nfc, slugify
 from . import addresses, references, sitedata, stored
 from .errors import ERROR, NOTE, WARNING, ContentError, Problem, describe, field_name, messages, suggest
 from .history import last_changes
-from .models import Bulletin, ContentPage, FrontMatter, PageMatter, Topic
+from .models import Bulletin, ContentPage, FrontMatter, PageMatter, Schedule, ScheduleMatter, Topic
 from .paths import PHOTOS, PUBLISHED, ContentFiles, Refusal
 from .sitedata import SiteData
 from .text import clean, decode, refused
 from .yamlfile import Located, compose, construct, flaws
 
 BULLETIN_SUFFIXES = {".md", ".markdown", ".yml", ".yaml"}
+SCHEDULES = "schedules"          # the folder of schedule files (YAML), any depth
 TITLE_WARNING = 150             # a title past this is hard to read on a phone (an error past TITLE_LIMIT)
 FILE_LIMIT = 1 << 20            # a bulletin's or a data file's bytes
 BODY_LIMIT = 300_000            # a body's characters
@@ -92,6 +93,7 @@ class ContentSet:
     held_back: list[Bulletin]
     problems: list[Problem]
     pages: list[ContentPage] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -170,12 +172,13 @@ class Reader:
             visible = (self.drafts or not bulletin.draft) and (self.future or not bulletin.scheduled)
             (published if visible else held_back).append(bulletin)
         pages = self._read_pages()
+        schedules = self.read_schedules(data)
         self._check_addresses(published + held_back, pages)
         self._note_held_back(held_back)
         if self.history:
             self._updated_from_git(undated)
         published.sort(key=lambda b: b.sort_key, reverse=True)
-        return ContentSet(data, published, held_back, sorted(self.problems), pages)
+        return ContentSet(data, published, held_back, sorted(self.problems), pages, schedules)
 
     def read_or_raise(self) -> ContentSet:
         result = self.read()
@@ -533,6 +536,37 @@ class Reader:
             elif b.scheduled and not self.future:
                 self.problems.append(Problem(b.source_path, b.lines["date"], "date", self.msg(
                     "scheduled", when=b.date.strftime("%d/%m/%Y %H:%M")), "", NOTE))
+
+    # -- schedules
+
+    def read_schedules(self, data: SiteData) -> list[Schedule]:
+        """Every schedule file under schedules/ (lịch công tác, lịch tiếp công dân), each problem at its line."""
+        out = []
+        for rel, refusal in self.files.walk(SCHEDULES):
+            if os.path.splitext(rel)[1].lower() not in (".yml", ".yaml"):
+                continue
+            path = self.root / rel
+            if refusal is not None:
+                self.refusal(path, 1, "", refusal)
+                continue
+            schedule = self._read_schedule(path, data)
+            if schedule is not None:
+                out.append(schedule)
+        return out
+
+    def _read_schedule(self, path: Path, data: SiteData) -> Optional[Schedule]:
+        parsed = self.parse(path)
+        if parsed is None:
+            return None
+        located = parsed[0]
+        if not isinstance(located.data, dict):
+            self.problem(path, located.line(), "", "data.mapping")
+            return None
+        meta = self.validate(path, ScheduleMatter, located)
+        unit = self._resolve(path, located, located.data, "unit", "unknown_unit", "units.yml", data.units)
+        if meta is None or unit is None:
+            return None
+        return Schedule(meta, self.rel(path), unit, [located.line(("entries", i)) for i in range(len(meta.entries))])
 
     # -- pages outside bulletins/
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -45,7 +45,7 @@ def _vtimezone(tzid: str):
     return cal.timezones[0] if cal.timezones else None
 
 
-def _host(site: Site) -> str:
+def host(site: Site) -> str:
     return urlsplit(site.settings.site_url).hostname or "bantin"
 
 
@@ -64,7 +64,7 @@ def description(site: Site, b: Bulletin) -> str:
 def event(site: Site, e: MeetingEntry) -> Event:
     b, meeting = e.bulletin, e.meeting
     ev = Event()
-    ev.add("uid", f"{b.url.strip('/').replace('/', '-')}@{_host(site)}")
+    ev.add("uid", f"{b.url.strip('/').replace('/', '-')}@{host(site)}")
     ev.add("dtstamp", (b.updated or b.date).astimezone(timezone.utc))
     if b.updated:
         ev.add("last-modified", b.updated.astimezone(timezone.utc))
@@ -81,32 +81,38 @@ def event(site: Site, e: MeetingEntry) -> Event:
     return ev
 
 
-def ics(site: Site, entries: Sequence[MeetingEntry], name: str, made: Optional[dict] = None) -> bytes:
-    """One calendar; `made` keeps each event's text between calendars (a meeting is in its unit's and
-    every parent's), since folding the lines is most of the work."""
+def calendar_file(site: Site, name: str, events: Iterable[tuple[str, Callable[[], Event], Optional[str]]],
+                  made: Optional[dict] = None, prodid: str = "-//Bantin//Lich hop//VI") -> bytes:
+    """One calendar of (key, event maker, zone) items; `made` keeps each event's text between
+    calendars by key (an event is in its unit's and every parent's), since folding the lines is
+    most of the work."""
     made = {} if made is None else made
     cal = Calendar()
-    cal.add("prodid", "-//Bantin//Lich hop//VI")
+    cal.add("prodid", prodid)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", site.settings.timezone)
-    events, zones = [], {}
-    for e in entries:
-        if not e.timed:
-            continue               # a meeting without a time is listed on the page, not guessed into a calendar
-        if e.bulletin.url not in made:
-            made[e.bulletin.url] = event(site, e).to_ical()
-        events.append(made[e.bulletin.url])
-        tzid = getattr(e.meeting.start.tzinfo, "key", None)
+    out, zones = [], {}
+    for key, make, tzid in events:
+        if key not in made:
+            made[key] = make().to_ical()
+        out.append(made[key])
         if tzid and tzid not in zones:
             zones[tzid] = _vtimezone(tzid)
     for tz in zones.values():
         if tz is not None:
             cal.add_component(tz)
     head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return head + b"".join(events) + b"END:VCALENDAR" + end
+    return head + b"".join(out) + b"END:VCALENDAR" + end
+
+
+def ics(site: Site, entries: Sequence[MeetingEntry], name: str, made: Optional[dict] = None) -> bytes:
+    """The meetings' calendar; a meeting without a time is listed on the page, not guessed into a calendar."""
+    return calendar_file(site, name, [(e.bulletin.url, lambda e=e: event(site, e),
+                                       getattr(e.meeting.start.tzinfo, "key", None)) for e in entries if e.timed],
+                         made)
 
 
 # --------------------------------------------------------------- pages and files
@@ -130,7 +136,8 @@ def calendar_page(site: Site, url: str, title: str, entries: list[MeetingEntry],
     upcoming = sorted((e for e in entries if now and e.timed and e.start >= now), key=lambda e: e.start)
     return Page(url, "bantin/calendar.html", title, {
         "months": by_month(entries), "upcoming": upcoming, "count": len(entries),
-        "ics_url": ics_url, "unit": unit, "units": units or [],
+        "ics_url": ics_url, "unit": unit,
+        "units": [(u, urls.unit_calendar(u.key), count, urls.unit_calendar_ics(u.key)) for u, count in units or []],
         "parents": list(reversed(site.ancestors(unit))) if unit else [],
     }, description=f"{title}: thời gian, địa điểm, thành phần chủ trì; đăng ký lịch (iCalendar).",
         feeds=[_feed(f"{title} (iCalendar)", ics_url)])

@@ -8,6 +8,7 @@ from .. import urls
 from ..content.models import Topic, Unit
 from ..site import Site
 from ..vietnamese import month_name
+from . import schedules
 from .base import Feature, NavItem, Page, feed_links, headlines, paginate
 
 ASIDE = 6          # the side column's newest bulletins (bantin/aside.html)
@@ -84,7 +85,8 @@ def unit_pages(site: Site) -> list[Page]:
     for key, items in site.by_unit_tree.items():
         unit = site.unit(key)
         pages += listing(site, unit.url, unit.name, items, scope=("unit", key), unit=unit,
-                         parents=list(reversed(site.ancestors(unit))), children=site.children(unit))
+                         parents=list(reversed(site.ancestors(unit))), children=site.children(unit),
+                         schedule=schedules.upcoming(site, unit))
     return pages
 
 
