@@ -123,11 +123,21 @@ class Frame:
         parts.append(text[last:])
         return cls(parts, slots)
 
-    def fill(self, values: dict[str, str], current_url: Optional[str] = None) -> str:
+    def section(self, url: str) -> Optional[str]:
+        """The menu entry a page belongs to: the longest entry its address starts with (a section's
+        second page, a document of the register), not the home page's."""
+        found = [a for s, a in self.slots if s == "current" and a and a != url and url.startswith(a)]
+        return max(found, key=len, default=None)
+
+    def fill(self, values: dict[str, str], current_url: Optional[str] = None,
+             section: Optional[str] = None) -> str:
+        """`section`: the menu entry the page belongs to, when its address does not say (a bulletin's section)."""
+        section = section or (self.section(current_url) if current_url is not None else None)
         out = [self.parts[0]]
         for (slot, argument), part in zip(self.slots, self.parts[1:]):
             if slot == "current":
-                out.append(' aria-current="page"' if argument == current_url else "")
+                out.append(' aria-current="page"' if argument == current_url else
+                           ' aria-current="true"' if argument == section else "")
             else:
                 out.append(values.get(slot, ""))
             out.append(part)
@@ -208,7 +218,7 @@ class Writer:
             "content": content,
             "home": prefix,
             "root": "" if prefix == "./" else prefix,
-        }, page.url)
+        }, page.url, page.section)
 
     def write_one(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> bool:
         """Writes the page; True when it also went to the search folder."""

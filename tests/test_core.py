@@ -152,6 +152,17 @@ def test_the_current_menu_entry_is_marked_on_its_own_page_only(demo_site):
     assert current("2021/12/giao-ban-du-luan-xa-hoi-thang-11-2021/index.html") == []
 
 
+def test_the_current_section_is_marked_on_its_listings_and_its_bulletins(demo_site):
+    def section(rel: str) -> list[str]:
+        tree = lhtml.fromstring((demo_site / rel).read_bytes())
+        return [a.text_content().strip() for a in tree.cssselect('header a[aria-current="true"]')]
+    assert section("2021/12/giao-ban-du-luan-xa-hoi-thang-11-2021/index.html") == ["Đảng - đoàn thể"]
+    assert section("chuyen-muc/du-luan-xa-hoi/trang/2/index.html") == ["Dư luận xã hội"]
+    assert section("van-ban/334-qd-qu-quan-long-bien/index.html") == ["Văn bản"]
+    assert section("don-vi/phuong-ngoc-thuy/index.html") == ["Đơn vị"]
+    assert section("index.html") == [] and section("chuyen-muc/dang-doan-the/index.html") == []
+
+
 def test_404_page_links_work_from_any_address(demo_site):
     tree = lhtml.fromstring((demo_site / "404.html").read_bytes())
     links = [a.get("href") for a in tree.cssselect("a[href]") if not a.get("href").startswith("#")]

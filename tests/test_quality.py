@@ -41,10 +41,13 @@ LISTINGS = {
     "archive": "luu-tru/",
     "archive-year": "luu-tru/2023/",
     "search": "tim-kiem/",
+    "schedule": "lich-cong-tac/",
+    "reception": "lich-tiep-cong-dan/",
+    "document": "van-ban/334-qd-qu-quan-long-bien/",
     "404": "404.html",
 }
 KINDS = ["home", "bulletin", "bulletin-photos", "category", "category-page-2", "units", "unit", "topics",
-         "topic", "archive", "archive-year", "search", "404"]
+         "topic", "archive", "archive-year", "search", "schedule", "reception", "document", "404"]
 
 
 def html_file(site: Path, url: str) -> Path:
@@ -498,6 +501,35 @@ def test_reading_works_with_javascript_off(browser, demo_server, pages, tab):
     assert tab.locator(".bt-lead-story__title a").is_visible()
     tab.locator(".bt-nav__list a").nth(1).click()
     assert "/chuyen-muc/" in tab.url and tab.locator(".bt-card__title a").count() >= 1
+
+
+# ------------------------------------------------------------------ a phone's navigation
+
+@pytest.mark.parametrize("kind", ["home", "bulletin", "category-page-2", "document", "schedule"])
+def test_on_a_phone_every_menu_entry_is_in_sight_and_the_current_section_marked(demo_server, pages, tab, kind):
+    tab.set_viewport_size({"width": 360, "height": 740})
+    tab.goto(demo_server + pages[kind])
+    boxes = tab.evaluate("""[...document.querySelectorAll('header nav a')].map(a => {
+        const r = a.getBoundingClientRect(), s = a.closest('ul');
+        return {text: a.textContent.trim(), left: r.left, right: r.right, width: r.width,
+                scrolls: s.scrollWidth > s.clientWidth, current: a.getAttribute('aria-current')}; })""")
+    assert len(boxes) > 10
+    hidden = [b["text"] for b in boxes if b["left"] < 0 or b["right"] > 360 or not b["width"] or b["scrolls"]]
+    assert hidden == [], f"out of sight or behind a sideways scroll on /{pages[kind]}: {hidden}"
+    marked = [b["text"] for b in boxes if b["current"]]
+    section = tab.evaluate("document.querySelector('.bt-section a').textContent") if kind == "bulletin" else ""
+    expected = {"home": ["Trang chủ"], "bulletin": [section], "category-page-2": ["Dư luận xã hội"],
+                "document": ["Văn bản"], "schedule": ["Lịch công tác"]}[kind]
+    assert marked == expected
+
+
+def test_document_numbers_stay_on_one_line_on_a_phone(demo_server, pages, tab):
+    tab.set_viewport_size({"width": 360, "height": 740})
+    for url in (pages["bulletin"], "2023/11/bac-kan-tong-ket-10-nam-ket-luan-100/"):
+        tab.goto(demo_server + url)
+        lines = tab.evaluate("""[...document.querySelectorAll('.bt-doc__number, .bt-doc-link')].map(a =>
+            [a.textContent, new Set([...a.getClientRects()].map(r => Math.round(r.top))).size])""")
+        assert lines and all(n == 1 for _, n in lines), [t for t, n in lines if n != 1]
 
 
 # ------------------------------------------------------------------ screenshots for the README

@@ -56,6 +56,7 @@ class Page:
     anywhere: bool = False
     canonical: bool = True               # a page of its own (not the 404 page) for search engines
     card: Optional[Card] = None          # what a shared link shows beyond title and description (linkcard.py)
+    section: str = ""                    # the menu entry it belongs to, when its address does not say
 
     def key(self, base: str) -> Optional[str]:
         """The page's cache key, from what it is rendered from: its template, its fields and
@@ -63,7 +64,8 @@ class Page:
         object in the context cannot be named, and the page is then rendered every time."""
         try:
             return digest(base, fingerprint([self.template, self.url, self.title, self.description,
-                                             self.feeds, self.anywhere, self.canonical, self.card, self.context]))
+                                             self.feeds, self.anywhere, self.canonical, self.card, self.section,
+                                             self.context]))
         except Uncacheable:
             return None
 

@@ -96,7 +96,7 @@ def bulletin_page(site: Site, b: Bulletin) -> Page:
         "newer": headlines([newer])[0] if newer else None, "older": headlines([older])[0] if older else None,
         "related": headlines(site.related.get(b.url, [])),
         "share": share_links(site.settings.absolute(b.url)),
-    }, description=b.lead, card=card(b))
+    }, description=b.lead, card=card(b), section=b.category.url)
 
 
 def bulletin_pages(site: Site) -> list[Page]:
