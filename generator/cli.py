@@ -6,7 +6,7 @@ import json
 import logging
 import socket
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Optional
 from zoneinfo import ZoneInfo
@@ -180,7 +180,7 @@ def check(config_file: str, content_dir: Optional[str], fmt: str, strict: bool) 
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(scaffold.KINDS))
+@click.argument("kind", type=click.Choice([*scaffold.KINDS, scaffold.SCHEDULE]))
 @click.argument("title")
 @editor_config_option
 @content_option
@@ -190,12 +190,15 @@ def check(config_file: str, content_dir: Optional[str], fmt: str, strict: bool) 
 @click.option("--date", "when", default=None, help="Publication time 'YYYY-MM-DD HH:MM' (default: now); "
                                                    "a future time schedules the bulletin.")
 @click.option("--yml", is_flag=True, help="Write a .yml file (body in the YAML) instead of .md.")
+@click.option("--reception", is_flag=True, help="With `schedule`: a citizen-reception schedule, not a week of work.")
 def new(kind: str, title: str, config_file: str, content_dir: Optional[str], category: Optional[str],
-        unit: Optional[str], topics: tuple[str, ...], when: Optional[str], yml: bool) -> None:
-    """Start a new bulletin: KIND is meeting, opinion or news; TITLE its title.
+        unit: Optional[str], topics: tuple[str, ...], when: Optional[str], yml: bool, reception: bool) -> None:
+    """Start a new bulletin: KIND is meeting, opinion or news; TITLE its title. Or a schedule
+    (KIND schedule): a unit's week of work from the Monday of --date (default next week), or with
+    --reception its citizen-reception days.
 
-    Writes content/bulletins/<year>/<slug>.md with every field of the kind, explained
-    in Vietnamese, dated now; never overwrites a file."""
+    Writes content/bulletins/<year>/<slug>.md (content/schedules/<year>/<slug>.yml) with every
+    field of the kind, explained in Vietnamese, dated now; never overwrites a file."""
     settings, _ = _editor_site(config_file, content_dir)
     folder, timezone, language = settings.content_dir, settings.timezone, settings.language
     tz = ZoneInfo(timezone)
@@ -213,6 +216,9 @@ def new(kind: str, title: str, config_file: str, content_dir: Optional[str], cat
     data = reader.read_site_data()
     if reader.problems:
         _die("dữ liệu của trang có lỗi, sửa trước:\n" + "\n".join(str(p) for p in reader.problems))
+    if kind == scaffold.SCHEDULE:
+        _new_schedule(folder, title, unit, date, bool(when), reception, data)
+        return
     try:
         request = scaffold.resolve(kind, title, date, data, category=category, unit=unit, topics=topics, yml=yml)
         path = scaffold.create(folder, request, data)
@@ -228,6 +234,26 @@ def new(kind: str, title: str, config_file: str, content_dir: Optional[str], cat
         click.echo(f"Đã tạo {_shown(site_schema)} để trình soạn thảo kiểm tra khi gõ.")
     click.echo("Tiếp theo: sửa tệp, xem thử bằng `bantin serve`, kiểm tra bằng `bantin check`; "
                "đổi `draft: true` thành `draft: false` để đăng.")
+
+
+def _new_schedule(folder: Path, title: str, unit: Optional[str], date: datetime, dated: bool, reception: bool,
+                  data) -> None:
+    first = date.date() if reception or dated else date.date() + timedelta(days=7 - date.weekday())
+    if not reception:
+        first -= timedelta(days=first.weekday())          # a week of work starts on its Monday
+    try:
+        path = scaffold.create_schedule(folder, title, unit or "", first, reception, data)
+    except scaffold.ScaffoldError as exc:
+        _die(str(exc))
+    except FileExistsError as exc:
+        _die(f"{_shown(Path(str(exc)))} đã có, không ghi đè. Đặt tên khác, hoặc sửa thẳng tệp đó.")
+    click.echo(f"Đã tạo {_shown(path)} ({'lịch tiếp công dân' if reception else 'lịch công tác'} "
+               f"từ {first.strftime('%d/%m/%Y')}).")
+    site_schema = folder / schema_module.SCHEDULE_SITE_PATH
+    if not site_schema.exists():
+        schema_module.write(site_schema, schema_module.schedule_schema(data))
+        click.echo(f"Đã tạo {_shown(site_schema)} để trình soạn thảo kiểm tra khi gõ.")
+    click.echo("Tiếp theo: điền các việc, xem thử bằng `bantin serve`, kiểm tra bằng `bantin check`.")
 
 
 @main.command("schema")
@@ -253,6 +279,10 @@ def schema_command(config_file: str, content_dir: Optional[str], output: Optiona
     path = Path(output) if output else folder / schema_module.SITE_PATH
     written = schema_module.write(path, document)
     click.echo(f"Đã ghi {_shown(path)}." if written else f"{_shown(path)} đã mới nhất.")
+    if not output:      # and the schedule files' schema beside it
+        path = folder / schema_module.SCHEDULE_SITE_PATH
+        written = schema_module.write(path, schema_module.schedule_schema(data))
+        click.echo(f"Đã ghi {_shown(path)}." if written else f"{_shown(path)} đã mới nhất.")
 
 
 @main.command("import")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -23,6 +23,7 @@ from .content.reader import SiteData
 from .vietnamese import nfc, slugify
 
 KINDS = (KIND_MEETING, KIND_OPINION, KIND_NEWS)
+SCHEDULE = "schedule"      # `bantin new schedule`: a week of work, or (--reception) citizen-reception days
 # A category whose key holds this is the natural home of the kind.
 CATEGORY_HINTS = {KIND_OPINION: "du-luan", KIND_NEWS: "tin-tuc"}
 SHOWN_CHOICES = 12  # keys listed in a comment; the rest are in the .yml file
@@ -185,4 +186,52 @@ def create(content_dir: Path, new: NewBulletin, data: SiteData) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as f:  # 'x': a file that appeared meanwhile is kept
         f.write(render(new, data, schema_ref))
+    return path
+
+
+# ------------------------------------------------------------------ schedules (content/schedules/)
+
+def schedule_text(title: str, unit: str, first_day: date, reception: bool, data: SiteData, schema_ref: str) -> str:
+    """A new schedule file: every field explained, one entry per working day of the week to fill in."""
+    out = _Lines()
+    out.lines.append(f"# yaml-language-server: $schema={schema_ref}")
+    out.comment(f"Lịch mới: {'lịch tiếp công dân' if reception else 'lịch công tác tuần'}. Dòng bắt đầu bằng # là "
+                "ghi chú, có thể xóa. Kiểm tra: bantin check; xem thử: bantin serve.")
+    out.field("ScheduleMatter", "kind", "reception" if reception else "work")
+    out.field("ScheduleMatter", "unit", unit, extra=f"Một trong: {_choices(data.units)}.")
+    out.field("ScheduleMatter", "title", _scalar(title))
+    out.field("ScheduleMatter", "entries", "")
+    days = [first_day] if reception else [first_day + timedelta(days=i) for i in range(5)]
+    for i, day in enumerate(days):
+        out.lines.append(f"  - day: {day.isoformat()}")
+        if i == 0:
+            for name, value in (("time", '"08:00"'), ("end", '"11:30"')):
+                out.field("ScheduleEntry", name, value, 4)
+            out.field("ScheduleEntry", "title", "Nội dung công việc" if not reception else "Lãnh đạo tiếp công dân định kỳ", 4)
+            for name in ("chair", "location", "participants"):
+                out.field("ScheduleEntry", name, "", 4)
+        else:
+            out.lines += ['    time: "08:00"', "    title: Nội dung công việc"]
+    return "\n".join(out.lines + [""])
+
+
+def schedule_target(content_dir: Path, title: str, first_day: date) -> Path:
+    """content/schedules/<year>/<slug>.yml."""
+    return content_dir / "schedules" / f"{first_day.year:04d}" / f"{slugify(title) or 'lich'}.yml"
+
+
+def create_schedule(content_dir: Path, title: str, unit: str, first_day: date, reception: bool,
+                    data: SiteData) -> Path:
+    """Write the new schedule; never over an existing file."""
+    title = " ".join(nfc(title).split())
+    if not slugify(title):
+        raise ScaffoldError("tên lịch phải có ít nhất một chữ hoặc số")
+    unit = unit or default_key(data.units)
+    if unit not in data.units:
+        raise ScaffoldError(f"đơn vị {unit!r} chưa được khai báo (một khóa trong units.yml: {_choices(data.units)})")
+    path = schedule_target(content_dir, title, first_day)
+    schema_ref = os.path.relpath(content_dir / schema.SCHEDULE_SITE_PATH, path.parent).replace(os.sep, "/")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="\n") as f:
+        f.write(schedule_text(title, unit, first_day, reception, data, schema_ref))
     return path

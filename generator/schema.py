@@ -23,6 +23,7 @@ from .content.reader import SiteData
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft every YAML language server reads
 FILE_NAME = "bulletin.schema.json"
 SITE_PATH = f"schema/{FILE_NAME}"                   # in the content folder, and so on the site
+SCHEDULE_SITE_PATH = "schema/schedule.schema.json"  # the schedule files' schema, beside it
 
 # (model, field) -> (short label, what to write): the editors' words for every field, in the
 # schema, in `bantin new`'s comments and in the web editor's forms (cms/fields.py).
@@ -87,6 +88,22 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "title": ("Trích yếu", "Trích yếu nội dung văn bản."),
         "file": ("Tệp văn bản", "Tệp toàn văn (PDF, DOC, DOCX, ODT) đặt trong content/media/, ví dụ /media/2021/334-qd-qu.pdf."),
     },
+    # A schedule file (content/schedules/): a unit's week of work, or its days of receiving citizens.
+    "ScheduleMatter": {
+        "kind": ("Loại lịch", "lịch công tác (work) hoặc lịch tiếp công dân (reception)."),
+        "unit": ("Đơn vị", "Mã đơn vị có lịch này, khai báo trong units.yml."),
+        "title": ("Tên lịch", "Ví dụ: Lịch công tác tuần 50 của Thường trực Quận ủy."),
+        "entries": ("Các việc", "Mỗi việc: day (ngày), time (giờ), end (giờ kết thúc), title (nội dung), chair (chủ trì), location (địa điểm), participants (thành phần)."),
+    },
+    "ScheduleEntry": {
+        "day": ("Ngày", "Ngày, dạng YYYY-MM-DD."),
+        "time": ("Giờ", "Giờ bắt đầu, ví dụ 08:00 hoặc 14h30. Để trống: cả ngày."),
+        "end": ("Đến", "Giờ kết thúc, ví dụ 11:30 (sau giờ bắt đầu)."),
+        "title": ("Nội dung", "Nội dung công việc, ví dụ: Giao ban Thường trực Quận ủy."),
+        "chair": ("Chủ trì", "Người chủ trì, ví dụ: Đồng chí Bí thư Quận ủy."),
+        "location": ("Địa điểm", "Nơi làm việc, ví dụ: Phòng họp số 1, Quận ủy."),
+        "participants": ("Thành phần", "Thành phần tham dự, viết thành một câu."),
+    },
     # site.yml: the agency that runs the portal, in every page's footer.
     "Agency": {
         "agency": ("Cơ quan chủ quản", "Ví dụ: Quận ủy Long Biên."),
@@ -148,9 +165,36 @@ def _walk(node):
             yield from _walk(value)
 
 
+def _labelled(model, top: str) -> dict:
+    """A model's schema as the reader reads it, every field with its editors' label and help."""
+    schema = model.model_json_schema(schema_generator=_AsTheReaderReads)
+    for name_of_model, fields in FIELDS.items():
+        owner = schema if name_of_model == top else schema.get("$defs", {}).get(name_of_model, {})
+        for name, prop in owner.get("properties", {}).items():
+            label, help_text = fields.get(name, (None, None))
+            if label:
+                prop.update(title=label, description=help_text)
+    return schema
+
+
+def _units(props: dict, data: Optional[SiteData]) -> None:
+    if data is not None and data.units:
+        props["unit"]["enum"] = list(data.units)
+        props["unit"]["description"] += " Một trong: " + "; ".join(f"{k} ({v.name})" for k, v in data.units.items())
+
+
+def schedule_schema(data: Optional[SiteData] = None) -> dict:
+    """The schema of a schedule file (content/schedules/); with `data`, the site's units as the only choices."""
+    schema = _labelled(models.ScheduleMatter, "ScheduleMatter")
+    out = {"$schema": DRAFT, **schema, "title": "Lịch Bantin",
+           "description": "Một tệp lịch công tác tuần hoặc lịch tiếp công dân trong content/schedules/."}
+    _units(out["properties"], data)
+    return out
+
+
 def bulletin_schema(data: Optional[SiteData] = None, schema_id: str = "") -> dict:
     """The front-matter schema; with `data`, the site's categories and units as the only choices."""
-    schema = FrontMatter.model_json_schema(schema_generator=_AsTheReaderReads)
+    schema = _labelled(FrontMatter, "FrontMatter")
     for node in list(_walk(schema)):
         if node.get("pattern") == models._PERIOD_RE.pattern and node.get("type") == "string":
             node.pop("type")                        # 'period: 2022' is a YAML number
@@ -170,10 +214,11 @@ def bulletin_schema(data: Optional[SiteData] = None, schema_id: str = "") -> dic
     out.update(title="Bài viết Bantin", description="Phần đầu (front matter) của một bài viết trong content/bulletins/.")
     if data is not None:
         props = out["properties"]
-        for name, known in (("category", data.categories), ("unit", data.units)):
-            if known:
-                props[name]["enum"] = list(known)
-                props[name]["description"] += " Một trong: " + "; ".join(f"{k} ({v.name})" for k, v in known.items())
+        if data.categories:
+            props["category"]["enum"] = list(data.categories)
+            props["category"]["description"] += " Một trong: " + "; ".join(
+                f"{k} ({v.name})" for k, v in data.categories.items())
+        _units(props, data)
         if data.topics:
             props["topics"]["items"]["examples"] = list(data.topics)
     return out

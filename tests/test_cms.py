@@ -70,6 +70,9 @@ def test_every_model_field_has_a_form_field():
     config = demo_config()
     bulletin = collection(config, "bulletins")["fields"]
     assert missing_fields(models.FrontMatter, bulletin, "FrontMatter") == []
+    schedules = collection(config, "schedules")
+    assert missing_fields(models.ScheduleMatter, schedules["fields"], "ScheduleMatter") == []
+    assert schedules["folder"].endswith("/schedules") and schedules["extension"] == "yml"
     files = {f["name"]: f["fields"][0]["fields"] for f in collection(config, "site-data")["files"]}
     assert [f["fields"][0]["name"] for f in collection(config, "site-data")["files"]] == ["items"] * 3
     for name, model in (("units", models.Unit), ("categories", models.Category), ("topics", models.Topic)):

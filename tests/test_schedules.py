@@ -119,3 +119,26 @@ def test_the_work_schedule_puts_this_week_first_then_the_weeks_ahead_then_the_ar
     (page,) = [p for p in later.pages if p.url == "lich-cong-tac/"]
     assert page.context["current"].monday == date(2026, 12, 7) and page.context["ahead"] == []
     assert [w.monday for w in page.context["past"]] == [date(2026, 11, 30), date(2026, 11, 23)]
+
+
+def test_new_schedule_writes_a_week_that_passes_check_and_its_schema(tmp_path):
+    import json
+
+    import jsonschema
+    import yaml
+
+    project = make_project(tmp_path / "project")
+    shutil.rmtree(project / "content" / "schema")
+    out = bantin("new", "schedule", "Lịch công tác tuần 2 của UBND phường", "-u", "phuong-gia-thuy",
+                 "--date", "2027-01-06", cwd=project).stdout
+    path = project / "content" / "schedules" / "2027" / "lich-cong-tac-tuan-2-cua-ubnd-phuong.yml"
+    assert "content/schedules/2027/lich-cong-tac-tuan-2-cua-ubnd-phuong.yml" in out and "04/01/2027" in out
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert written["unit"] == "phuong-gia-thuy" and written["kind"] == "work"
+    assert [e["day"] for e in written["entries"]] == [date(2027, 1, d) for d in range(4, 9)]
+    schema = json.loads((project / "content" / "schema" / "schedule.schema.json").read_text(encoding="utf-8"))
+    entries = [{**e, "day": e["day"].isoformat()} for e in written["entries"]]
+    jsonschema.Draft7Validator(schema).validate({**written, "entries": entries})
+    bantin("new", "schedule", "Lịch tiếp công dân tháng 1", "--reception", "--date", "2027-01-15", cwd=project)
+    result = bantin("check", cwd=project)
+    assert "0 lỗi, 0 cảnh báo" in result.stderr

@@ -1,7 +1,7 @@
 """The web editor's configuration (admin/config.yml), made from the models and the site data.
 
-Never kept by hand: the bulletin form is `fields.model_fields(FrontMatter)`, the
-site-data forms those of Unit, Category and Topic, and the choices of category,
+Never kept by hand: the bulletin form is `fields.model_fields(FrontMatter)`, the schedule
+form `model_fields(ScheduleMatter)`, the site-data forms those of Unit, Category and Topic, and the choices of category,
 unit and topics are the entries of the site's own data files.  Where the site
 keeps its files (which backend, repository, branch, who may publish) is the
 site's choice, in `content/cms.yml` (see docs/cms/ for GitHub, GitLab and
@@ -17,7 +17,7 @@ from typing import Optional
 
 import yaml
 
-from ..content.models import Category, FrontMatter, Topic, Unit
+from ..content.models import Category, FrontMatter, ScheduleMatter, Topic, Unit
 from ..content.reader import SiteData
 from .fields import model_fields
 
@@ -102,6 +102,26 @@ def bulletins_collection(folder: str, data: SiteData) -> dict:
     }
 
 
+def schedules_collection(folder: str, data: SiteData) -> dict:
+    """Schedule files (content/schedules/<year>/<slug>.yml): plain YAML mappings, which Decap reads as they are."""
+    return {
+        "name": "schedules",
+        "label": "Lịch công tác, tiếp công dân",
+        "label_singular": "lịch",
+        "description": "Lịch công tác tuần và lịch tiếp công dân của các đơn vị, đăng trước khi diễn ra.",
+        "folder": f"{folder}/schedules",
+        "path": "{{year}}/{{slug}}",
+        "slug": "{{fields.title}}",
+        "extension": "yml",
+        "format": "yml",
+        "create": True,
+        "identifier_field": "title",
+        "summary": "{{title}}",
+        "editor": {"preview": False},
+        "fields": model_fields(ScheduleMatter, data),
+    }
+
+
 def site_data_collection(folder: str, data: SiteData) -> dict:
     files = []
     for name, label, model, description in SITE_DATA:
@@ -131,7 +151,8 @@ def make(content_dir: Path, data: SiteData, base_path: str = "/", local: Optiona
         "media_folder": f"{folder}/{MEDIA}",
         "public_folder": f"/{MEDIA}",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": [bulletins_collection(folder, data), site_data_collection(folder, data)],
+        "collections": [bulletins_collection(folder, data), schedules_collection(folder, data),
+                        site_data_collection(folder, data)],
     })
     if base_path != "/":
         config.setdefault("site_url", base_path)

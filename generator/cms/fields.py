@@ -29,9 +29,10 @@ REFERENCES = {
     ("FrontMatter", "topics"): "topics",
     ("Concern", "topic"): "topics",
     ("Unit", "parent"): "units",
+    ("ScheduleMatter", "unit"): "units",
 }
 # Text that runs to several lines.
-LONG_TEXT = {("FrontMatter", "summary"), ("Meeting", "participants"), ("Concern", "summary"),
+LONG_TEXT = {("FrontMatter", "summary"), ("Meeting", "participants"), ("ScheduleEntry", "participants"), ("Concern", "summary"),
              ("Response", "answer"), ("Category", "description"), ("Topic", "description")}
 # Fields with a widget of their own (see static/bantin-cms.js).
 WIDGETS = {
@@ -44,7 +45,7 @@ WIDGETS = {
 # What a validator checks beyond the type, as a pattern the form can apply.
 PATTERNS = {("FrontMatter", "aliases"): ("^/", "Địa chỉ cũ bắt đầu bằng dấu /, ví dụ /tin-tuc/bai-cu.html")}
 # Choices shown in Vietnamese where the stored value is not.
-CHOICE_LABELS = {("Response", "status"): models.STATUS_LABELS}
+CHOICE_LABELS = {("Response", "status"): models.STATUS_LABELS, ("ScheduleMatter", "kind"): models.SCHEDULE_LABELS}
 # Where the schema's hint speaks of the file (keys, YAML lists, true/false), the form's own words.
 HINTS = {
     ("FrontMatter", "category"): "Chọn chuyên mục theo tên (danh sách trong Dữ liệu trang › Chuyên mục).",
@@ -63,6 +64,9 @@ HINTS = {
     ("Opinion", "concerns"): "Mỗi vấn đề: tên, nội dung, chủ đề và trả lời (cơ quan, tình trạng).",
     ("Concern", "topic"): "Chọn chủ đề theo tên.",
     ("Response", "status"): "Để trống: chưa trả lời.",
+    ("ScheduleMatter", "unit"): "Chọn đơn vị theo tên.",
+    ("ScheduleMatter", "kind"): "Lịch công tác tuần, hoặc lịch tiếp công dân.",
+    ("ScheduleMatter", "entries"): "Mỗi việc một mục: ngày, giờ, nội dung, chủ trì, địa điểm, thành phần.",
 }
 KEY_HINT = "Chỉ gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ an-sinh-xa-hoi."
 DATE_TIME = dict(widget="datetime", format="YYYY-MM-DD HH:mm", date_format="YYYY-MM-DD", time_format="HH:mm",
