@@ -241,17 +241,6 @@ def test_show_now_lets_the_browser_reload_while_the_build_goes_on(tmp_path):
 
 # ------------------------------------------------------------------ what a build leaves behind
 
-KEYS = """
-import sys
-from pathlib import Path
-sys.path.insert(0, {tests!r})
-from test_core import plain_theme, settings_of
-from generator import build
-made = build.make(settings_of(Path({project!r}), search=False))
-print("\\n".join(f"{{p.url}} {{k}}" for p, k in zip(made.pages, build.Output(made, plain_theme(), Path({out!r})).keys(made.pages))))
-"""
-
-
 def run_python(code: str, **env) -> str:
     import os
     import subprocess
@@ -260,18 +249,6 @@ def run_python(code: str, **env) -> str:
                           env={**os.environ, **env}, timeout=600)
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-def test_page_keys_are_the_same_in_every_process(tmp_path):
-    """A rebuild with nothing changed finds every page in the cache: a key owes nothing to the
-    process that computed it (hash seed, temporary folders)."""
-    project = make_project(tmp_path / "project")
-    shutil.rmtree(project / ".cache", ignore_errors=True)
-    code = KEYS.format(tests=str(ROOT / "tests"), project=str(project), out=str(tmp_path / "out"))
-    first = run_python(code, PYTHONHASHSEED="1")
-    second = run_python(code, PYTHONHASHSEED="2")
-    assert first.count("\n") > 100
-    assert first == second
 
 
 def test_a_build_leaves_no_temporary_files(tmp_path):
