@@ -278,6 +278,8 @@ def test_an_oversized_title_and_an_oversized_file_are_refused_with_the_limit(pro
     bulletin(project, "dai.md", title="'" + "Tiêu đề dài" * 40 + "'")
     (project / "content" / "bulletins" / "2024" / "rat-dai.md").unlink()
     refused(project, "content/bulletins/2024/dai.md:2: title: dài 440 ký tự, quá giới hạn 300")
+    bulletin(project, "dai.md", title="'" + "Tiêu đề dài" * 600 + "'")      # longer than any other text may be
+    refused(project, "content/bulletins/2024/dai.md:2: title: dài 6600 ký tự, quá giới hạn 300")
 
 
 # ------------------------------------------------------------------ the cache holds data
