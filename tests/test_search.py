@@ -22,15 +22,25 @@ MONTHLY_2021 = "Giao ban Dư luận xã hội định kỳ tháng 11/2021"
 
 # --------------------------------------------------------------- the index in the built site
 
+def entries(site) -> dict:
+    """Each part of the index (pagefind/<year>/) and what its pagefind-entry.json says."""
+    return {p.parent.name: json.loads(p.read_text()) for p in (site / "pagefind").glob("*/pagefind-entry.json")}
+
+
 def test_build_indexes_every_bulletin_and_nothing_else(demo_site):
-    entry = json.loads((demo_site / "pagefind" / "pagefind-entry.json").read_text())
     bulletins = [p for p in demo_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
     assert len(bulletins) > 20
-    assert entry["languages"]["vi"]["page_count"] == len(bulletins)
-    assert (demo_site / "pagefind" / "pagefind.js").is_file()
-    assert not (demo_site / "pagefind" / "pagefind-ui.js").exists()  # the page uses the bare API only
+    parts = entries(demo_site)
+    years = {p.relative_to(demo_site).parts[0] for p in bulletins}
+    assert set(parts) == years                       # one part of the index a year
+    for year, entry in parts.items():
+        assert entry["languages"]["vi"]["page_count"] == sum(1 for p in bulletins if p.relative_to(demo_site).parts[0] == year)
+        assert (demo_site / "pagefind" / year / "pagefind.js").is_file()
+        assert not (demo_site / "pagefind" / year / "pagefind-ui.js").exists()  # the page uses the bare API only
     search_page = (demo_site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in search_page
+    bundles = json.loads(re.search(r"data-bundles='([^']*)'", search_page).group(1))
+    assert [b["path"] for b in bundles] == [f"pagefind/{y}/" for y in sorted(years, reverse=True)]
 
 
 def test_bulletin_carries_folded_words_for_d(demo_site):
@@ -85,14 +95,14 @@ def test_preview_has_search_too(tmp_path):
         entry = None
         for _ in range(120):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json", timeout=5) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/2024/pagefind-entry.json", timeout=5) as r:
                     entry = json.loads(r.read())
                 break
             except OSError:
                 if server.poll() is not None:
                     break
                 time.sleep(0.5)
-        assert entry and entry["languages"]["vi"]["page_count"] > 20
+        assert entry and entry["languages"]["vi"]["page_count"] > 5
     finally:
         server.terminate()
         server.wait(timeout=30)
