@@ -51,17 +51,30 @@ function engine() {
   return pagefind;
 }
 
-// Results in the order of relevance: those holding the words as a phrase first, then the others.
+// Results in the order of relevance: first those holding every word of the query as a word of
+// their own ("tri" is not "triển"), among them those holding the longest run of its words as a
+// phrase; within each group, Pagefind's order (which weighs the title above the text).
 async function ranked(pf, query, filters, all) {
   let results = all.results;
-  if (!query.includes('"') && words(query).length > 1) {
-    const phrase = await pf.search(`"${query}"`, { filters });
-    const first = new Set(phrase.results.map((r) => r.id));
-    results = [...phrase.results, ...results.filter((r) => !first.has(r.id))];
+  const typed = query.includes('"') ? [] : query.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  if (typed.length > 1 && results.length > 1) {
+    const exact = async (phrase) => new Set((await pf.search(`"${phrase}"`, { filters })).results.map((r) => r.id));
+    const each = await Promise.all(typed.map(exact));
+    const run = new Map();
+    for (let len = typed.length; len >= 2 && run.size < results.length; len--) {
+      const runs = typed.slice(0, typed.length - len + 1).map((_, i) => typed.slice(i, i + len).join(" "));
+      for (const ids of await Promise.all(runs.map(exact))) for (const id of ids) if (!run.has(id)) run.set(id, len);
+    }
+    const key = (r) => (each.every((ids) => ids.has(r.id)) ? 100 : 0) + (run.get(r.id) || 0);
+    results = results.map((r, n) => ({ r, n, k: key(r) })).sort((a, b) => b.k - a.k || a.n - b.n).map((x) => x.r);
   }
   let next = 0;
   return {
-    take: (n) => Promise.all(results.slice(next, (next += n)).map((r) => r.data())),
+    take(n) {
+      const page = results.slice(next, next + n);
+      next += page.length;
+      return Promise.all(page.map((r) => r.data()));
+    },
     done: () => next >= results.length,
   };
 }
