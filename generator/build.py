@@ -33,6 +33,7 @@ from .content.reader import ContentSet, Reader
 from .documents import linker as document_linker
 from .features import FEATURES
 from .images import Photos
+from .keep import Kept
 from .site import Site
 from .theme import SiteInfo, Theme
 from .views.base import Asset, NavItem, Page
@@ -290,7 +291,8 @@ class Output:
     None when the site has no search.
     """
 
-    def __init__(self, made: Made, theme: Theme, site_dir: Path, search_dir: Optional[Path] = None):
+    def __init__(self, made: Made, theme: Theme, site_dir: Path, search_dir: Optional[Path] = None,
+                 kept: Optional[Kept] = None):
         self.made, self.theme = made, theme
         self.site_dir = Path(site_dir)
         self.search_dir = search_dir
@@ -299,14 +301,15 @@ class Output:
         self.feeds = feeds.site_feeds(settings)
         self.frame = theme.frame(settings, made.nav)
         self.writer = Writer(theme.env, self.frame, {"site": SiteInfo.of(settings)}, self.site_dir,
-                             settings.absolute, settings.base_path, search_dir, made.store)
+                             settings.absolute, settings.base_path, search_dir, made.store, kept)
+        self.written: dict[str, list] = {}      # what the next build needs to keep each page (keep.py)
 
     def keys(self, pages: Sequence[Page]) -> list[Optional[str]]:
         return [page.key(self.key_base) for page in pages]
 
     def frame_digest(self) -> str:
         """Names the frame: a preview writes a page again when its frame changed."""
-        return digest(*self.frame.parts, *self.frame.slots)
+        return self.writer.frame_id
 
     def write_pages(self, pages: Sequence[Page], keys: Optional[Sequence[Optional[str]]] = None,
                     indexable: Optional[Callable[[], None]] = None) -> set[str]:
@@ -321,8 +324,9 @@ class Output:
         def write(chosen: list[int]) -> list[bool]:
             done = self.writer.write([pages[i] for i in chosen], self.feeds, jobs=self.made.settings.jobs,
                                      keys=[keys[i] for i in chosen], key_base=self.key_base)
-            used.update(key for _, key in done if key)
-            return [mirrored for mirrored, _ in done]
+            used.update(key for _, key, _ in done if key)
+            self.written.update((pages[i].url, entry) for i, (_, _, entry) in zip(chosen, done) if entry)
+            return [mirrored for mirrored, _, _ in done]
 
         write(first)
         if indexable is not None:
@@ -384,8 +388,13 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
         try:
             with sitefolder.fresh(final) as temp, contextlib.ExitStack() as stack:
                 search_dir = stack.enter_context(search.mirror(made.store)) if binary else None
-                write_into(made, theme, temp, search_dir, binary)
+                # The last site's pages are kept only when their search copies are those of the cache.
+                own_mirror = search_dir is None or (made.store.root is not None
+                                                    and search_dir == made.store.root / search.MIRROR)
+                kept = Kept(made.store, final, search_dir, usable=own_mirror)
+                written = write_into(made, theme, temp, search_dir, binary, kept)
                 sitefolder.swap(temp, final)
+                kept.save(written)
         except sitefolder.FolderError:
             raise
         except OSError as exc:
@@ -396,9 +405,11 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
     return made
 
 
-def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path], binary: Optional[Path]) -> None:
-    """Pages and files into `folder`, and the search index, started as soon as the bulletins are written."""
-    out = Output(made, theme, folder, search_dir)
+def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path], binary: Optional[Path],
+               kept: Optional[Kept] = None) -> dict[str, list]:
+    """Pages and files into `folder`, and the search index, started as soon as the bulletins are written.
+    Returns what the next build needs to keep the pages (keep.py)."""
+    out = Output(made, theme, folder, search_dir, kept)
     files = out.files()
     out.check_paths(files)
     indexing: list[search.Indexing] = []
@@ -415,6 +426,7 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
     finally:
         for running in indexing:
             running.stop()      # a build that failed while Pagefind ran
+    return out.written
 
 
 def forget_unused(store: Store) -> None:

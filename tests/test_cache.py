@@ -246,3 +246,45 @@ def test_a_batch_writes_its_entries_together_at_its_end(tmp_path):
     finally:
         writer.close()
         reader.close()
+
+
+def site_files(site: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_keeps_the_unchanged_pages_and_equals_a_build_from_nothing(tmp_path):
+    """After an edit, a removal and a renamed address, the pages whose key did not change are the last
+    site's files (kept, not written again), and the site is byte for byte the site built from nothing."""
+    project = make_project(tmp_path / "site")
+    bantin("build", "-q", cwd=project)
+    before = site_files(project / "site")
+    content = project / "content"
+    edit(content / SEED, body_sentence(content / SEED), "Câu đã sửa để kiểm tra lần dựng lại.")
+    (content / "bulletins/2023/bac-kan-tong-ket-10-nam-ket-luan-100.md").unlink()
+    moved = content / "bulletins/2023/ngoc-thuy-giao-ban-du-luan-xa-hoi-quy-ii-2023.md"
+    edit(moved, "slug: ngoc-thuy-giao-ban-du-luan-xa-hoi-quy-ii-2023", "slug: ngoc-thuy-giao-ban-quy-ii-2023")
+    bantin("build", "-q", cwd=project)
+    after = site_files(project / "site")
+    build_fresh(project, tmp_path / "fresh")
+    assert differences(project / "site", tmp_path / "fresh" / "site") == []
+
+    pages = [p for p in after if p.endswith("index.html") and p in before]
+    kept = [p for p in pages if after[p][0] == before[p][0]]
+    assert len(kept) > len(pages) / 2, "most pages were written again"
+    edited = "2022/09/long-bien-giao-ban-du-luan-xa-hoi-thang-9-2022/index.html"
+    assert edited not in kept and after[edited][1] != before[edited][1]
+    assert "2023/06/ngoc-thuy-giao-ban-quy-ii-2023/index.html" in after
+    assert "2023/11/bac-kan-tong-ket-10-nam-ket-luan-100/index.html" not in after
+
+
+def test_a_page_changed_in_the_old_site_is_written_again(tmp_path):
+    """A kept page is checked against what the last build wrote: a site/ changed by hand (or a
+    CI cache replaced) does not pass its change on."""
+    project = make_project(tmp_path / "site")
+    bantin("build", "-q", cwd=project)
+    page = project / "site" / "2022/09/long-bien-giao-ban-du-luan-xa-hoi-thang-9-2022/index.html"
+    good = page.read_bytes()
+    page.unlink()
+    page.write_bytes(good.replace(b"</body>", b"<script>alert(1)</script></body>"))
+    bantin("build", "-q", cwd=project)
+    assert page.read_bytes() == good
