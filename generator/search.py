@@ -40,8 +40,8 @@ PAGEFIND_VERSION = "1.6.0"
 BINARY_ENV = "BANTIN_PAGEFIND"
 BANTIN_HOME = Path(__file__).resolve().parent.parent   # a checkout's own node_modules serves its projects too
 BUNDLE_DIR = "pagefind"
-# Pages one Pagefind run indexes at most (its memory grows by some 300 KB a page): a year is one
-# part of the index, a larger year a part a month.  $BANTIN_SEARCH_PART_PAGES sets it, 0 is one index.
+# Pages one Pagefind run indexes at most (its memory grows by some 300 KB a page): consecutive years
+# are gathered into parts of at most this many (see `parts`).  $BANTIN_SEARCH_PART_PAGES sets it, 0 is one index.
 PART_PAGES = 2000
 PART_PAGES_ENV = "BANTIN_SEARCH_PART_PAGES"
 LANGUAGE = "vi"
@@ -218,11 +218,12 @@ class IndexReport:
 
 @dataclass(frozen=True)
 class Part:
-    """One part of the index: the bulletins of a year (of a month when the year is large),
-    indexed by a Pagefind run of its own into pagefind/<name>/, and merged in the browser."""
+    """One part of the index: the bulletins of consecutive years (of consecutive months, for a
+    year larger than a part), indexed by a Pagefind run of its own into pagefind/<name>/ and
+    merged in the browser."""
 
-    name: str                      # '2024' or '2024-05'; '' for one index over everything
-    prefixes: tuple[str, ...]      # site paths its pages are under: '2024/' or '2024/05/'
+    name: str                      # '2024', '2015_2019', '2024-01_2024-06'; '' for one index
+    prefixes: tuple[str, ...]      # site paths its pages are under: '2024/', or '2024/05/'...
     pages: int = 0
 
     @property
@@ -242,21 +243,35 @@ def part_pages() -> int:
 
 
 def parts(urls: Iterable[str], limit: Optional[int] = None) -> list[Part]:
-    """The index's parts for these bulletin addresses ('2024/05/slug/'), newest first: a year
-    each, or a month each for a year of more than `limit` pages."""
+    """The index's parts for these bulletin addresses ('2024/05/slug/'), newest first.
+
+    Whole years (the months of a year of more than `limit` pages) are gathered, oldest first,
+    into parts of at most `limit` pages: a small site is one part, as one index, and a large one
+    has as few parts as its size needs, each bounded.  Gathered from the oldest, a bulletin added
+    to the newest year changes the newest part alone, and an edit changes its own part alone.
+    """
     urls = sorted(urls)
     limit = part_pages() if limit is None else limit
     if limit <= 0 or not urls:
         return [Part("", ("",), len(urls))]
-    out = []
-    by_year = _group(urls, 1)
-    for year, inside in by_year.items():
+    units: list[tuple[str, int]] = []
+    for year, inside in _group(urls, 1).items():
         if len(inside) <= limit:
-            out.append(Part(year, (year + "/",), len(inside)))
+            units.append((year, len(inside)))
         else:
-            out += [Part(month.replace("/", "-"), (month + "/",), len(pages))
-                    for month, pages in _group(inside, 2).items()]
-    return sorted(out, key=lambda p: p.name, reverse=True)
+            units += [(month, len(pages)) for month, pages in _group(inside, 2).items()]
+    groups: list[tuple[list[str], int]] = []
+    for unit, count in units:
+        if groups and groups[-1][1] + count <= limit:
+            groups[-1] = (groups[-1][0] + [unit], groups[-1][1] + count)
+        else:
+            groups.append(([unit], count))
+    out = []
+    for units_of, count in groups:
+        names = [u.replace("/", "-") for u in units_of]
+        name = names[0] if len(names) == 1 else f"{names[0]}_{names[-1]}"
+        out.append(Part(name, tuple(u + "/" for u in units_of), count))
+    return out[::-1]
 
 
 def _group(urls: list[str], depth: int) -> dict[str, list[str]]:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from conftest import ROOT, bantin, make_project
+from conftest import ROOT, bantin, make_project, serve_dir
 from generator import search
 from generator.vietnamese import fold
 
@@ -23,25 +23,52 @@ MONTHLY_2021 = "Giao ban Dư luận xã hội định kỳ tháng 11/2021"
 
 # --------------------------------------------------------------- the index in the built site
 
+# Parts of at most 12 bulletins: the demo's years (6 to 11 bulletins each) are one part each, as the
+# years of a portal with thousands of bulletins a year are with the default size.
+PARTS = {"BANTIN_SEARCH_PART_PAGES": "12"}
+
+
+@pytest.fixture(scope="module")
+def parted_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("parted") / "site"
+    bantin("build", "--quiet", "--site-dir", str(out), env=PARTS)
+    return out
+
+
+@pytest.fixture(scope="module")
+def parted_server(parted_site):
+    server = serve_dir(parted_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
 def entries(site) -> dict:
     """Each part of the index (pagefind/<year>/) and what its pagefind-entry.json says."""
     return {p.parent.name: json.loads(p.read_text()) for p in (site / "pagefind").glob("*/pagefind-entry.json")}
 
 
-def test_build_indexes_every_bulletin_and_nothing_else(demo_site):
-    bulletins = [p for p in demo_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
-    assert len(bulletins) > 20
-    parts = entries(demo_site)
-    years = {p.relative_to(demo_site).parts[0] for p in bulletins}
-    assert set(parts) == years                       # one part of the index a year
-    for year, entry in parts.items():
-        assert entry["languages"]["vi"]["page_count"] == sum(1 for p in bulletins if p.relative_to(demo_site).parts[0] == year)
-        assert (demo_site / "pagefind" / year / "pagefind.js").is_file()
-        assert not (demo_site / "pagefind" / year / "pagefind-ui.js").exists()  # the page uses the bare API only
-    search_page = (demo_site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
+def bundles_of(site) -> list[dict]:
+    search_page = (site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in search_page
-    bundles = json.loads(re.search(r"data-bundles='([^']*)'", search_page).group(1))
-    assert [b["path"] for b in bundles] == [f"pagefind/{y}/" for y in sorted(years, reverse=True)]
+    return json.loads(re.search(r"data-bundles='([^']*)'", search_page).group(1))
+
+
+def test_build_indexes_every_bulletin_and_nothing_else(demo_site, parted_site):
+    for site in (demo_site, parted_site):
+        bulletins = [p for p in site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+        assert len(bulletins) > 20
+        parts = entries(site)
+        assert sum(e["languages"]["vi"]["page_count"] for e in parts.values()) == len(bulletins)
+        for name in parts:
+            assert (site / "pagefind" / name / "pagefind.js").is_file()
+            assert not (site / "pagefind" / name / "pagefind-ui.js").exists()  # the page uses the bare API only
+        assert [b["path"] for b in bundles_of(site)] == [f"pagefind/{n}/" for n in sorted(parts, reverse=True)]
+    assert list(entries(demo_site)) == ["2020_2024"]             # a small site: one part
+    years = {p.relative_to(parted_site).parts[0] for p in parted_site.glob("20*/*/*/index.html")}
+    parts = entries(parted_site)
+    assert set(parts) == years                                  # parts of at most 12: a year each here
+    for year, entry in parts.items():
+        assert entry["languages"]["vi"]["page_count"] == len(list((parted_site / year).glob("*/*/index.html")))
 
 
 def test_bulletin_carries_folded_words_for_d(demo_site):
@@ -96,14 +123,17 @@ def test_preview_has_search_too(tmp_path):
         entry = None
         for _ in range(120):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/2024/pagefind-entry.json", timeout=5) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/tim-kiem/", timeout=5) as r:
+                    bundles = json.loads(re.search(r"data-bundles='([^']*)'", r.read().decode()).group(1))
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{bundles[0]['path']}pagefind-entry.json",
+                                            timeout=5) as r:
                     entry = json.loads(r.read())
                 break
             except OSError:
                 if server.poll() is not None:
                     break
                 time.sleep(0.5)
-        assert entry and entry["languages"]["vi"]["page_count"] > 5
+        assert entry and entry["languages"]["vi"]["page_count"] > 20
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -247,8 +277,10 @@ def test_bulletins_holding_the_words_and_the_phrase_come_first(demo_server, page
     assert all({"giao", "ban", "du", "luan"} <= set(fold(t).split()) for t in titles), titles  # in the title, then in the text
 
 
-def test_filter_counts_are_the_results_of_each_filter(demo_server, page):
-    """Each option shows how many of the current results it keeps, and choosing it keeps that many."""
+def test_filter_counts_are_the_results_of_each_filter(parted_server, page):
+    """Each option shows how many of the current results it keeps, and choosing it keeps that many
+    (the counts of every part of the index added up)."""
+    demo_server = parted_server
     search_for(page, demo_server, "du luan")
     shown = {}
     for name in ("chuyen-muc", "loai", "nam"):
@@ -284,9 +316,9 @@ def test_the_form_works_without_the_script(demo_server, page):
 
 
 @pytest.mark.parametrize("order", ["moi-nhat", "cu-nhat"])
-def test_results_by_date_across_the_years_of_the_index(demo_server, page, order):
-    """The index is one part a year: sorted by date, results run across the parts in date order."""
-    page.goto(demo_server + "tim-kiem/?" + urlencode({"q": "du luan", "sap-xep": order}))
+def test_results_by_date_across_the_years_of_the_index(parted_server, page, order):
+    """The index in parts, a year each: sorted by date, results run across the parts in date order."""
+    page.goto(parted_server + "tim-kiem/?" + urlencode({"q": "du luan", "sap-xep": order}))
     wait_done(page)
     all_titles(page)
     dates = [m.split(" · ")[0] for m in page.locator(".bt-result__meta").all_inner_texts()]
