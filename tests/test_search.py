@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from conftest import ROOT, bantin, make_project, serve_dir
+from conftest import ROOT, bantin, make_project, serving
 from generator import search
 from generator.vietnamese import fold
 
@@ -37,9 +37,8 @@ def parted_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def parted_server(parted_site):
-    server = serve_dir(parted_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serving(parted_site) as base:
+        yield base
 
 
 def entries(site) -> dict:
