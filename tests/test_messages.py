@@ -2,6 +2,7 @@
 loss or a wrong page; and `bantin check` says exactly what `bantin build` would refuse."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -247,12 +248,20 @@ def test_a_read_only_cache_folder_builds_without_a_cache(project, tmp_path):
     assert (tmp_path / "out" / "index.html").is_file() and any((tmp_path / "out" / "media").rglob("*-320w.jpg"))
 
 
-def test_a_full_disk_is_said_plainly_and_leaves_the_old_site(project, tmp_path):
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(disk)], capture_output=True)
+@contextlib.contextmanager
+def small_disk(folder: Path, options: str = "size=600k"):
+    """A 600 KB disk of its own mounted at `folder` (tmpfs), unmounted afterwards."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
     assert mounted.returncode == 0, f"a small disk for the test could not be mounted: {mounted.stderr!r}"
     try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_full_disk_is_said_plainly_and_leaves_the_old_site(project, tmp_path):
+    with small_disk(tmp_path / "disk") as disk:
         (disk / "site").mkdir()
         (disk / "site" / "index.html").write_text("bản cũ", encoding="utf-8")
         result = bantin("build", "-q", "-d", str(disk / "site"), cwd=project, check=False)
@@ -261,8 +270,6 @@ def test_a_full_disk_is_said_plainly_and_leaves_the_old_site(project, tmp_path):
         assert "Hết chỗ trống trên đĩa" in out and f"thư mục {disk / 'site'} cũ vẫn giữ nguyên" in out, out
         assert (disk / "site" / "index.html").read_text(encoding="utf-8") == "bản cũ"
         assert sorted(p.name for p in disk.iterdir()) == ["site"], "a temporary folder was left behind"
-    finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
 
 
 # ------------------------------------------------------------------ messages
@@ -414,15 +421,9 @@ def test_npm_install_leaves_the_lock_file_as_it_is(tmp_path):
 
 def test_a_folder_that_cannot_be_written_is_named_as_the_operator_knows_it(project, tmp_path):
     """The build's fresh folder is its own business: the message names the folder given, plainly."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k,ro", "tmpfs", str(disk)], capture_output=True)
-    assert mounted.returncode == 0, f"a read-only disk for the test could not be mounted: {mounted.stderr!r}"
-    try:
+    with small_disk(tmp_path / "disk", "size=600k,ro") as disk:
         result = bantin("build", "-q", "-d", str(disk / "site"), cwd=project, check=False)
         out = result.stdout + result.stderr
         assert result.returncode == 1 and "Traceback" not in out, out
         assert out.strip() == (f"Không có quyền ghi vào {disk} (Read-only file system); "
                                f"thư mục {disk / 'site'} cũ vẫn giữ nguyên."), out
-    finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
