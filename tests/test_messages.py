@@ -283,7 +283,8 @@ def test_a_full_disk_is_said_plainly_and_leaves_the_old_site(project, tmp_path):
      "meeting.chairs[0]: mỗi người phải là một nhóm gồm name: (họ tên) và role: (chức vụ) (viết:  - name: Nguyễn Văn A"),
     ("opinion:\n  concerns:\n    - title: Ngập úng\n      response: {status: đã trả lời}\n", None),
     ("opinion:\n  concerns:\n    - title: Ngập úng\n      response: {status: xong}\n",
-     "response.status: giá trị không hợp lệ: 'xong' (một trong: 'pending', 'in-progress', 'answered')"),
+     "response.status: giá trị không hợp lệ: 'xong' (một trong: 'chưa trả lời', 'đang xử lý', 'đã trả lời' "
+     "(hoặc 'pending', 'in-progress', 'answered'))"),
     ("category: tin-tuc\n", "category: khóa 'category' bị trùng (mỗi khóa chỉ viết một lần"),
     ("x: &a 1\ny: *a\n", "có neo hoặc bí danh YAML (&, *, <<) (viết đầy đủ giá trị ở từng chỗ"),
 ])
