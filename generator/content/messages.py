@@ -90,7 +90,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "encoding": "tệp không phải UTF-8",
         "encoding.expected": "lưu tệp với bảng mã UTF-8",
         "char": "có ký tự không dùng được trong văn bản ({code})",
-        "char.expected": "xóa ký tự đó (thường lẫn vào khi sao chép từ Word, PDF hay trang web)",
+        "char.expected": "xóa ký tự đó; nó thường lẫn vào khi sao chép từ Word, PDF hay trang web",
         "file.too_big": "tệp dài {size} byte, quá giới hạn {limit} byte",
         "file.too_big.expected": "chia thành nhiều bài, hoặc đưa bảng biểu, văn bản dài vào tệp đính kèm",
         "body.too_long": "nội dung dài {n} ký tự, quá giới hạn {limit}",
