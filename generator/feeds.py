@@ -64,6 +64,8 @@ def original_path(b: Bulletin) -> str:
 
 
 def entry_id(settings: Settings, b: Bulletin) -> str:
+    if b.origin is not None:            # a member's bulletin keeps the id its own site gave it
+        return b.origin.id
     path = original_path(b)
     year, month = BULLETIN_PATH.match(path).groups()
     host = urlsplit(settings.site_url).hostname.encode("idna").decode("ascii")
@@ -106,7 +108,10 @@ def cover_html(settings: Settings, b: Bulletin) -> str:
 
 
 def content_html(settings: Settings, b: Bulletin) -> str:
-    """Cover photo and body, as a feed reader shows them away from the site."""
+    """Cover photo and body, as a feed reader shows them away from the site; a member's bulletin,
+    whose body stays on its own site, by its lead."""
+    if b.origin is not None:
+        return f"<p>{html.escape(nfc(b.lead or b.title))}</p>"
     link = settings.absolute(b.url)
     return absolute_html(cover_html(settings, b) + b.body_html, link)
 
