@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from . import config, documents, feeds, parallel, people, search, sitefolder, static, urls
+from . import config, documents, federation, feeds, parallel, people, search, sitefolder, static, urls
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
@@ -32,6 +32,7 @@ from .content.models import Bulletin
 from .content.reader import ContentSet, Reader
 from .documents import linker as document_linker
 from .features import FEATURES
+from .federation import index as federation_index
 from .images import Photos
 from .site import Site
 from .theme import SiteInfo, Theme
@@ -268,6 +269,9 @@ def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
         render(settings, content, photos, jobs=settings.jobs, store=store, memory=memory)
     with timed(timings, "images"):
         measure_covers(settings, content, photos)
+    if settings.members:                # a federation portal: its members' bulletins join its own
+        with timed(timings, "members"):
+            federation.join(content, federation.read(settings), settings.timezone)
     with timed(timings, "collect"):
         site = collect(settings, content)
     with timed(timings, "views"):
@@ -411,6 +415,9 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
                     indexing[0].wait()
                 except search.PagefindError as exc:
                     raise BuildError(str(exc)) from None
+        if binary and made.settings.members:
+            with timed(made.timings, "members-search"):
+                federation_index.write(made.site, binary, folder, made.store)
     finally:
         for running in indexing:
             running.stop()      # a build that failed while Pagefind ran

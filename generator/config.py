@@ -77,6 +77,10 @@ def check(settings: Settings) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"mkdocs.yml: plugins › bantin › {name}: là {value!r} (phải là số nguyên từ 1 trở lên, "
                             f"ví dụ {name}: {Settings.__dataclass_fields__[name].default})")
+    for n, member in enumerate(settings.members):
+        if urlsplit(member).scheme not in ("http", "https") and not Path(member).is_dir():
+            problems.append(f"mkdocs.yml: plugins › bantin › members[{n}]: {member!r} không phải địa chỉ http(s) "
+                            "hay thư mục có trang đã dựng (a member is a site's address or a built site's folder)")
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
