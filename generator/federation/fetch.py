@@ -78,10 +78,11 @@ class Reader:
         self.client = client
         self.site_url: Optional[str] = None
 
+    def base(self) -> str:
+        return self.source if self.source.endswith("/") else self.source + "/"
+
     def start(self) -> str:
-        if is_url(self.source):
-            return urljoin(self.source if self.source.endswith("/") else self.source + "/", urls.export_page(1))
-        return urls.export_page(1)
+        return urljoin(self.base(), urls.export_page(1)) if is_url(self.source) else urls.export_page(1)
 
     def pages(self) -> list[tuple[dict, bytes]]:
         """(entry, bytes) of every page; stops at MAX_PAGES, at a loop, at an address off the site."""
@@ -107,9 +108,10 @@ class Reader:
     def next_address(self, following) -> str:
         if not isinstance(following, str) or not isinstance(self.site_url, str) or not inside(following, self.site_url):
             raise MemberError(f"next_url {str(following)[:200]!r} is outside the site {self.site_url}")
-        if is_url(self.source):
-            return following
-        return following[len(self.site_url.rstrip("/")) + 1:]     # the same path in the built folder
+        # The same path where the member is read from (a built folder, or an address of its own
+        # such as a host inside the CI's network): its site_url names where readers find it.
+        path = following[len(self.site_url.rstrip("/")) + 1:]
+        return urljoin(self.base(), path) if is_url(self.source) else path
 
     def get(self, address: str) -> tuple[dict, bytes]:
         if not is_url(self.source):
