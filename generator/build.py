@@ -417,7 +417,10 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
                     raise BuildError(str(exc)) from None
         if binary and made.settings.members:
             with timed(made.timings, "members-search"):
-                federation_index.write(made.site, binary, folder, made.store)
+                try:
+                    federation_index.write(made.site, binary, folder, made.store)
+                except search.PagefindError as exc:
+                    raise BuildError(str(exc)) from None
     finally:
         for running in indexing:
             running.stop()      # a build that failed while Pagefind ran

@@ -3,30 +3,29 @@
 A member's bulletin has no page here to index, so Pagefind is given its record (title,
 lead and structured facts, search.plain_text; the same metadata and filters as the
 portal's own pages, search.record) with its address on the member's site, through
-Pagefind's service API.  The result is a second bundle (urls.MEMBERS_BUNDLE) that the
-search page merges with the portal's own (`bundles`): a query reaches every member, and
-filters by unit work across them, without a request to another host.
+Pagefind's Node API (records.mjs) run on the build's own Pagefind binary.  The result is
+a second bundle (urls.MEMBERS_BUNDLE) that the search page merges with the portal's own
+(`bundles`): a query reaches every member and filters by unit work across them, with no
+request to another host.
 """
 from __future__ import annotations
 
-import asyncio
-import os
+import json
 import shutil
-from contextlib import contextmanager
+import subprocess
+import tempfile
 from pathlib import Path
-from typing import Iterator
-
-from pagefind.index import IndexConfig, PagefindIndex
+from typing import Optional
 
 from .. import search, urls
 from ..cache import TREE_CHECK, Store, digest
 from ..site import Site
 
-BATCH = 500          # records sent to Pagefind before waiting for its answers
-
+SCRIPT = Path(__file__).with_name("records.mjs")
+NODE_API = "node_modules/pagefind/lib/index.js"
 
 def records(site: Site) -> list[dict]:
-    """One custom record per member bulletin, in the shape Pagefind's AddRecord takes."""
+    """One custom record per member bulletin, in the shape Pagefind's addCustomRecord takes."""
     out = []
     for b in site.bulletins:
         if b.remote:
@@ -38,27 +37,13 @@ def records(site: Site) -> list[dict]:
                         "meta": r.meta, "filters": filters, "sort": r.sort})
     return out
 
-
-@contextmanager
-def binary_set(binary: Path) -> Iterator[None]:
-    """The Python API finds Pagefind by this variable: the build's own binary, for this call only."""
-    before = os.environ.get("PAGEFIND_BINARY_PATH")
-    os.environ["PAGEFIND_BINARY_PATH"] = str(binary)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PAGEFIND_BINARY_PATH", None)
-        else:
-            os.environ["PAGEFIND_BINARY_PATH"] = before
-
-
-async def _index(items: list[dict], out: Path) -> None:
-    async with PagefindIndex(config=IndexConfig(force_language=search.LANGUAGE, output_path=str(out))) as index:
-        for start in range(0, len(items), BATCH):
-            await asyncio.gather(*(index.add_custom_record(**r) for r in items[start:start + BATCH]))
-        await index.write_files(output_path=str(out))
-
+def node_api(project_dir: Optional[Path]) -> Path:
+    """npm's `pagefind` package, where find_binary looks for the binary: the project's, then Bantin's."""
+    for base in dict.fromkeys(p for p in (project_dir, Path.cwd(), search.BANTIN_HOME) if p):
+        if (Path(base) / NODE_API).is_file():
+            return (Path(base) / NODE_API).absolute()
+    raise search.PagefindError("Không tìm thấy gói npm pagefind (the pagefind npm package is missing): "
+                               "chạy `npm install --omit=dev` trong thư mục dự án.")
 
 def write(site: Site, binary: Path, site_dir: Path, store: Store) -> int:
     """The members' bundle into `site_dir`, or the one the store kept for the same records; their count."""
@@ -66,19 +51,30 @@ def write(site: Site, binary: Path, site_dir: Path, store: Store) -> int:
     if not items:
         return 0
     out = Path(site_dir) / urls.MEMBERS_BUNDLE
-    key = digest("members-index", search.version(binary), repr(items))
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in items).encode("utf-8")
+    key = digest("members-index", search.version(binary), SCRIPT.read_bytes(), lines)
     store.used.setdefault("search", set()).add(key)
     kept = store.tree("search", key)
     if kept is not None:
         shutil.copytree(kept, out, ignore=shutil.ignore_patterns(TREE_CHECK))
         return len(items)
-    with binary_set(binary):
-        asyncio.run(_index(items, out))
+    node = shutil.which("node")
+    if node is None:
+        raise search.PagefindError("Cần Node.js để tạo chỉ mục tìm kiếm của các trang thành viên (Node.js is needed "
+                                   "to index the members' bulletins).")
+    api = node_api(site.settings.content_dir.resolve().parent)
+    env = {"PATH": "/usr/bin:/bin", "PAGEFIND_EXTENDED_BINARY_PATH": str(binary), "PAGEFIND_BINARY_PATH": str(binary)}
+    with tempfile.TemporaryFile() as data:
+        data.write(lines)
+        data.seek(0)
+        done = subprocess.run([node, str(SCRIPT), str(api), str(out)], stdin=data, capture_output=True, text=True,
+                              env=env, timeout=3600)
+    if done.returncode != 0:
+        raise search.PagefindError(f"Pagefind lỗi khi tạo chỉ mục của các trang thành viên:\n{done.stderr.strip()}")
     for name in search.UNUSED_BUNDLE_FILES:
         (out / name).unlink(missing_ok=True)
     store.put_tree("search", key, out)
     return len(items)
-
 
 def bundles(site: Site) -> list[dict]:
     """What the search page merges beside its own bundle (the search page's `bundles` contract)."""
