@@ -361,7 +361,8 @@ class Output:
     def start_index(self, binary: Path, background: bool = False) -> search.Indexing:
         search.prune_mirror(self.search_dir, self.made.bulletin_urls)
         try:
-            return search.Indexing(self.site_dir, binary, self.search_dir, self.made.store, background)
+            return search.Indexing(self.site_dir, binary, self.search_dir, self.made.store, background,
+                                  self.made.bulletin_urls)
         except search.PagefindError as exc:
             raise BuildError(str(exc)) from None
 

@@ -90,6 +90,15 @@ def swap(built: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def link_or_copy(source: str, dest: str) -> None:
+    """A file of a finished tree put in another one: a hard link where the disk allows it
+    (no bytes written; neither tree is ever written into in place), else a copy."""
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
+
+
 def plainly(exc: OSError, where: Path) -> FolderError:
     """An OSError as an operator would want to read it."""
     if exc.errno == errno.ENOSPC:

@@ -133,21 +133,41 @@ def test_an_unchanged_rebuild_renders_nothing_again(cached_project):
     assert before == after, "a rebuild with nothing changed wrote to the cache"
 
 
+def fragments(bundle: Path) -> list[str]:
+    return sorted(p.name for p in bundle.glob("*/fragment/*"))
+
+
 def test_cached_search_index_is_the_index_of_the_pages(tmp_path):
     """A bulletin edited between two builds is found by its new words: the index was not reused."""
     project = make_project(tmp_path / "site")
     bantin("build", "-q", cwd=project)
     bundle = project / "site" / "pagefind"
-    first = sorted(p.name for p in (bundle / "fragment").iterdir())
+    first = fragments(bundle)
     bantin("build", "-q", cwd=project)
-    assert sorted(p.name for p in (bundle / "fragment").iterdir()) == first
+    assert fragments(bundle) == first
     edit(project / "content" / SEED, body_sentence(project / "content" / SEED), "Từ khóa zyxwvu mới thêm.")
     bantin("build", "-q", cwd=project)
-    assert sorted(p.name for p in (bundle / "fragment").iterdir()) != first
+    assert fragments(bundle) != first
     (project / "content" / SEED).unlink()
     bantin("build", "-q", cwd=project)
-    assert len(list((bundle / "fragment").iterdir())) == len(first) - 1, \
-        "a removed bulletin is still in the search index"
+    assert len(fragments(bundle)) == len(first) - 1, "a removed bulletin is still in the search index"
+
+
+def test_only_the_part_of_the_index_whose_pages_changed_is_made_again(tmp_path):
+    """The index is one part a year: an edit in 2022 re-indexes 2022 alone, the other years' parts
+    are the files of the last build (the same files on disk, not made again)."""
+    project = make_project(tmp_path / "site")
+    bantin("build", "-q", cwd=project)
+    bantin("build", "-q", cwd=project)          # every part taken from the cache now
+    bundle = project / "site" / "pagefind"
+    made = {p.relative_to(bundle): (p.stat().st_ino, p.read_bytes()) for p in bundle.rglob("*") if p.is_file()}
+    assert {p.parts[0] for p in made} >= {"2021", "2022", "2023"}
+    edit(project / "content" / SEED, body_sentence(project / "content" / SEED), "Từ khóa zyxwvu mới thêm.")
+    bantin("build", "-q", cwd=project)
+    again = {p.relative_to(bundle): (p.stat().st_ino, p.read_bytes()) for p in bundle.rglob("*") if p.is_file()}
+    changed = {p.parts[0] for p in made.keys() | again.keys() if made.get(p) != again.get(p)}
+    assert changed == {"2022"}
+    assert (bundle / "2022" / "pagefind-entry.json").read_bytes() != b""
 
 
 def test_a_second_build_at_the_same_time_indexes_from_its_own_folder(tmp_path):

@@ -9,12 +9,13 @@ import sys
 import time
 import unicodedata
 import urllib.request
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
 from conftest import ROOT, bantin, make_project
 from generator import search
+from generator.vietnamese import fold
 
 SEED_000 = "Đảng ủy phường Ngọc Thụy tổ chức tọa đàm"
 MONTHLY_2021 = "Giao ban Dư luận xã hội định kỳ tháng 11/2021"
@@ -22,15 +23,25 @@ MONTHLY_2021 = "Giao ban Dư luận xã hội định kỳ tháng 11/2021"
 
 # --------------------------------------------------------------- the index in the built site
 
+def entries(site) -> dict:
+    """Each part of the index (pagefind/<year>/) and what its pagefind-entry.json says."""
+    return {p.parent.name: json.loads(p.read_text()) for p in (site / "pagefind").glob("*/pagefind-entry.json")}
+
+
 def test_build_indexes_every_bulletin_and_nothing_else(demo_site):
-    entry = json.loads((demo_site / "pagefind" / "pagefind-entry.json").read_text())
     bulletins = [p for p in demo_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
     assert len(bulletins) > 20
-    assert entry["languages"]["vi"]["page_count"] == len(bulletins)
-    assert (demo_site / "pagefind" / "pagefind.js").is_file()
-    assert not (demo_site / "pagefind" / "pagefind-ui.js").exists()  # the page uses the bare API only
+    parts = entries(demo_site)
+    years = {p.relative_to(demo_site).parts[0] for p in bulletins}
+    assert set(parts) == years                       # one part of the index a year
+    for year, entry in parts.items():
+        assert entry["languages"]["vi"]["page_count"] == sum(1 for p in bulletins if p.relative_to(demo_site).parts[0] == year)
+        assert (demo_site / "pagefind" / year / "pagefind.js").is_file()
+        assert not (demo_site / "pagefind" / year / "pagefind-ui.js").exists()  # the page uses the bare API only
     search_page = (demo_site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in search_page
+    bundles = json.loads(re.search(r"data-bundles='([^']*)'", search_page).group(1))
+    assert [b["path"] for b in bundles] == [f"pagefind/{y}/" for y in sorted(years, reverse=True)]
 
 
 def test_bulletin_carries_folded_words_for_d(demo_site):
@@ -85,14 +96,14 @@ def test_preview_has_search_too(tmp_path):
         entry = None
         for _ in range(120):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json", timeout=5) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/2024/pagefind-entry.json", timeout=5) as r:
                     entry = json.loads(r.read())
                 break
             except OSError:
                 if server.poll() is not None:
                     break
                 time.sleep(0.5)
-        assert entry and entry["languages"]["vi"]["page_count"] > 20
+        assert entry and entry["languages"]["vi"]["page_count"] > 5
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -215,3 +226,70 @@ def test_folded_words_keep_paragraphs_apart(tmp_path):
     words = search.record(site, site.bulletins[0]).meta["fold_text"].split()
     assert "doi" in words and "dau" in words and "dang" in words
     assert not any(w.startswith("doidau") or w.endswith("thoaidau") for w in words)
+
+
+# --------------------------------------------------------------- ranking, counts, typing, order
+
+def top_urls(page, n: int) -> list[str]:
+    return [urlsplit(h).path for h in page.locator(".bt-result__title a").evaluate_all("els => els.map(e => e.href)")][:n]
+
+
+def test_bulletins_holding_the_words_and_the_phrase_come_first(demo_server, page):
+    """Typed without diacritics, several words: the bulletins that hold them all, as a phrase, lead;
+    'hoi nghi tiep xuc cu tri' once ranked first a bulletin matching 'kiến nghị' and 'Tiếp tục'."""
+    search_for(page, demo_server, "hoi nghi tiep xuc cu tri")
+    assert set(top_urls(page, 2)) == {"/2021/06/bach-thong-du-luan-ve-bau-cu-2021/",
+                                      "/2022/12/quang-trung-so-ket-du-luan-xa-hoi-nam-2022/"}  # "tiếp xúc cử tri"
+    search_for(page, demo_server, "tiem chung vac xin")
+    assert top_urls(page, 1) == ["/2021/12/giao-ban-du-luan-xa-hoi-thang-11-2021/"]        # "tiêm chủng vắc xin"
+    search_for(page, demo_server, "giao ban du luan")
+    titles = page.locator(".bt-result__title").all_inner_texts()[:4]
+    assert all({"giao", "ban", "du", "luan"} <= set(fold(t).split()) for t in titles), titles  # in the title, then in the text
+
+
+def test_filter_counts_are_the_results_of_each_filter(demo_server, page):
+    """Each option shows how many of the current results it keeps, and choosing it keeps that many."""
+    search_for(page, demo_server, "du luan")
+    shown = {}
+    for name in ("chuyen-muc", "loai", "nam"):
+        for text, value in page.locator(f"select[name={name}] option").evaluate_all(
+                "os => os.filter(o => o.value).map(o => [o.textContent, o.value])"):
+            found = re.search(r"\((\d+)\)$", text)
+            assert found, f"{name}={value} shows no count: {text!r}"
+            shown[(name, value)] = int(found.group(1))
+    assert sum(n for (name, _), n in shown.items() if name == "nam") == count(page)
+    assert any(n > 0 for (name, _), n in shown.items() if name == "chuyen-muc")
+    for (name, value), n in shown.items():
+        page.goto(demo_server + "tim-kiem/?" + urlencode({"q": "du luan", name: value}))
+        page.wait_for_selector(".bt-search__status:not(:empty)")
+        page.wait_for_function("!document.querySelector('.bt-search__status').textContent.startsWith('Đang')")
+        assert count(page) == n, (name, value)
+
+
+def test_results_come_as_the_reader_types(demo_server, page):
+    page.goto(demo_server + "tim-kiem/")
+    page.locator("#bt-search-q").press_sequentially("dang uy", delay=30)     # no Enter
+    page.wait_for_function("document.querySelectorAll('.bt-result').length > 0")
+    assert any(t.startswith(SEED_000) for t in all_titles(page))
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["dang uy"]}
+
+
+def test_the_form_works_without_the_script(demo_server, page):
+    page.route("**/assets/search.js", lambda route: route.abort())
+    page.goto(demo_server + "tim-kiem/")
+    box = page.locator("#bt-search-q")
+    box.fill("du luan")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/tim-kiem/\?q=du\+luan"))
+
+
+@pytest.mark.parametrize("order", ["moi-nhat", "cu-nhat"])
+def test_results_by_date_across_the_years_of_the_index(demo_server, page, order):
+    """The index is one part a year: sorted by date, results run across the parts in date order."""
+    page.goto(demo_server + "tim-kiem/?" + urlencode({"q": "du luan", "sap-xep": order}))
+    wait_done(page)
+    all_titles(page)
+    dates = [m.split(" · ")[0] for m in page.locator(".bt-result__meta").all_inner_texts()]
+    keys = [tuple(reversed(d.split("/"))) for d in dates]
+    assert len(keys) == count(page) and len({k[0] for k in keys}) >= 4
+    assert keys == sorted(keys, reverse=(order == "moi-nhat"))
