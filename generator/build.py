@@ -81,7 +81,7 @@ class Made:
 
     @property
     def bulletin_urls(self) -> set[str]:
-        return {b.url for b in self.content.bulletins}
+        return {b.url for b in self.content.bulletins if not b.remote}     # members' have no page here
 
 
 @contextmanager

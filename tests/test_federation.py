@@ -14,9 +14,11 @@ import threading
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import serve_dir
 from federation_sites import bulletin, member_project
 from test_core import plain_theme, settings_of
 from test_feeds import feedcheck
@@ -211,6 +213,32 @@ def test_the_search_index_of_members_is_served_by_the_portal(portal):
     site, made = portal
     entry = json.loads((site / urls.MEMBERS_BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["vi"]["page_count"] == 6
+
+
+@pytest.fixture(scope="module")
+def portal_server(portal):
+    server = serve_dir(portal[0])
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def result_hosts(page, url: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_selector(".bt-search__results[aria-busy=false]")
+    links = page.locator(".bt-result__title a").evaluate_all("links => links.map(a => a.href)")
+    return [urlsplit(link).netloc for link in links]
+
+
+def test_one_search_finds_every_members_bulletins_and_a_unit_filter_narrows_to_one(portal_server, page):
+    hosts = result_hosts(page, portal_server + "tim-kiem/?q=hoi+nghi")
+    for key, *_ in WARDS:
+        assert hosts.count(f"{key}.example.vn") == 2, hosts
+    assert "127.0.0.1" in " ".join(hosts)               # and the portal's own bulletin, on the portal
+    hosts = result_hosts(page, portal_server + "tim-kiem/?q=hoi+nghi&don-vi=phuong-bao-lam")
+    assert hosts == ["phuong-bao-lam.example.vn"] * 2
+    hosts = result_hosts(page, portal_server + "tim-kiem/?q=charlie")
+    assert hosts == ["phuong-cam-tu.example.vn"] * 2
 
 
 # ------------------------------------------------------------------ faults

@@ -5,7 +5,7 @@ lead and structured facts, search.plain_text; the same metadata and filters as t
 portal's own pages, search.record) with its address on the member's site, through
 Pagefind's Node API (records.mjs) run on the build's own Pagefind binary.  The result is
 a second bundle (urls.MEMBERS_BUNDLE) that the search page merges with the portal's own
-(`bundles`): a query reaches every member and filters by unit work across them, with no
+(search.bundles): a query reaches every member and filters by unit work across them, with no
 request to another host.
 """
 from __future__ import annotations
@@ -75,7 +75,3 @@ def write(site: Site, binary: Path, site_dir: Path, store: Store) -> int:
         (out / name).unlink(missing_ok=True)
     store.put_tree("search", key, out)
     return len(items)
-
-def bundles(site: Site) -> list[dict]:
-    """What the search page merges beside its own bundle (the search page's `bundles` contract)."""
-    return [{"path": urls.MEMBERS_BUNDLE, "options": {}}] if any(b.remote for b in site.bulletins) else []
