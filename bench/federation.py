@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import run  # noqa: E402
 import search_weight  # noqa: E402
 from federation_sites import CATEGORIES, TOPICS, bulletin, member_project  # noqa: E402
-from generator import jsonfeed, urls  # noqa: E402
+from generator import jsonfeed, search, urls  # noqa: E402
 
 MiB = 1024 * 1024
 WORDS = ("hội nghị tiếp xúc cử tri kiến nghị nhân dân phường quận đảng ủy mặt trận tổ quốc đoàn thanh niên "
@@ -116,21 +116,31 @@ def portal_project(dest: Path, site_url: str, unit: dict, members: list[str]) ->
     return project
 
 
-def measure_queries(site: Path, unit: str) -> dict:
-    """Bytes of both bundles per query (empty cache each time), and the number of results."""
+def measure_queries(site: Path, unit: str, members: list | None = None) -> dict:
+    """Bytes of every bundle a query loads (empty cache each time), and the number of results.
+
+    The bundles are the search page's own (`data-bundles`), loaded as its script loads them: the
+    first, then the others merged.  `members`: [(path, options)...] in place of the portal's
+    index of its members, e.g. each member's own index copied in (the other way to search them).
+    """
     from playwright.sync_api import sync_playwright
 
-    search_weight.BUNDLE = "pagefind"        # counts /pagefind/ and /pagefind-thanh-vien/ alike
+    search_weight.BUNDLE = ""        # every request is seen; those of the bundles are counted
     server = search_weight.serve(site)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    script = """async ([query, unit, members]) => {
-        const pf = await import("/pagefind/pagefind.js");
-        await pf.options({});
-        await pf.mergeIndex(members);
+    script = """async ([query, unit, replace]) => {
+        const root = new URL(".", location.href.replace(/tim-kiem\\/.*$/, ""));
+        let bundles = JSON.parse(document.querySelector(".bt-search").dataset.bundles);
+        if (replace) bundles = [...bundles.filter(b => !b.path.startsWith("pagefind-thanh-vien")), ...replace];
+        const pf = await import(new URL(bundles[0].path + "pagefind.js", root).href);
+        await pf.options({baseUrl: root.pathname, ...bundles[0].options});
+        for (const b of bundles.slice(1)) await pf.mergeIndex(new URL(b.path, root).href, b.options);
         const found = await pf.search(query, unit ? {filters: {unit}} : {});
         const shown = await Promise.all(found.results.slice(0, 10).map(r => r.data()));
-        return {count: found.results.length, hosts: [...new Set(shown.map(d => new URL(d.url, location.href).host))]};
+        return {count: found.results.length, bundles: bundles.length,
+                hosts: [...new Set(shown.map(d => new URL(d.url, location.href).host))]};
     }"""
+    replace = [{"path": path, "options": options} for path, options in members] if members else None
     out = {}
     try:
         with sync_playwright() as p:
@@ -142,14 +152,31 @@ def measure_queries(site: Path, unit: str) -> dict:
                     page = context.new_page()
                     meter = search_weight.Meter(page)
                     page.goto(base + urls.SEARCH)
-                    found = page.evaluate(script, [query, flt, "/" + urls.MEMBERS_BUNDLE])
+                    found = page.evaluate(script, [query, flt, replace])
                     page.wait_for_timeout(300)
-                    out[name] = {**found, **{k: v for k, v in meter.take().items() if k != "files"}}
+                    files = [(f, n) for f, n in meter.take()["files"] if "pagefind" in f or "_merge/" in f]
+                    out[name] = {**found, "bytes": sum(n for _, n in files), "requests": len(files)}
                     context.close()
             finally:
                 browser.close()
     finally:
         server.shutdown()
+    return out
+
+
+def members_own_indexes(site: Path, wards: list, binary: Path) -> list[tuple[str, dict]]:
+    """Each ward's own index (its records at its own addresses, as its site's bundle would hold
+    them), copied into the portal under `_merge/<ward>/`: the other way to search across members."""
+    from generator.federation import index
+
+    out = []
+    for site_url, key, items, _ in wards:
+        records = [{"url": "/" + i["url"][len(site_url):], "content": f"{i['title']}. {i['_bantin']['lead']}",
+                    "language": "vi", "meta": {"title": i["title"]},
+                    "filters": {"unit": [i["_bantin"]["unit"], key.rsplit("-phuong-", 1)[0]]}} for i in items]
+        path = f"_merge/{key}/"
+        index.index_records(index.as_lines(records), site / path, binary, ROOT)
+        out.append((path, {"baseUrl": site_url}))
     return out
 
 
@@ -169,6 +196,8 @@ def main(argv=None) -> int:
     parser.add_argument("--wards", type=int, default=20)
     parser.add_argument("--per-ward", type=int, default=500)
     parser.add_argument("--districts", type=int, default=0, help="also a province of this many districts")
+    parser.add_argument("--compare", action="store_true",
+                        help="also measure queries over every member's own index merged (mergeIndex)")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     args = parser.parse_args(argv)
     work = args.out / "federation"
@@ -190,7 +219,10 @@ def main(argv=None) -> int:
     again = build(project, work, "-district-again", total)
     rows.append(line("district, again, members unchanged", again))
     if first.ok:
-        queries["district"] = measure_queries(project / "site", wards[0][1])
+        queries["district, the portal's index of its members"] = measure_queries(project / "site", wards[0][1])
+        if args.compare:
+            merged = members_own_indexes(project / "site", wards, search.find_binary(ROOT))
+            queries["district, every member's own index merged"] = measure_queries(project / "site", wards[0][1], merged)
 
     if args.districts:
         exports = []
@@ -211,9 +243,9 @@ def main(argv=None) -> int:
 
     report = ["| portal | result | wall | peak memory | site | stages ≥ 0.5 s |", "|---|---|---|---|---|---|", *rows, ""]
     for name, found in queries.items():
-        report.append(f"Bytes per query, {name} (both bundles, over the wire, empty cache):")
+        report.append(f"Bytes per query, {name} (every bundle, over the wire, empty cache):")
         for q, r in found.items():
-            report.append(f"- {q!r}: {r['bytes'] / 1024:,.1f} KB in {r['requests']} requests, "
+            report.append(f"- {q!r}: {r['bytes'] / 1024:,.1f} KB in {r['requests']} requests over {r['bundles']} bundles, "
                           f"{r['count']:,} results, first ten from {len(r['hosts'])} hosts")
     text = "\n".join(report)
     (args.out / "federation.md").write_text(text + "\n", encoding="utf-8")

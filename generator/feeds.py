@@ -39,7 +39,7 @@ from .config import Settings
 from .content.models import Bulletin
 from .site import Site
 from .vietnamese import nfc
-from .views.base import ATOM_TYPE, Asset, Feature, FeedLink, feed_links
+from .views.base import ATOM_TYPE, RSS_TYPE, Asset, Feature, FeedLink, feed_links
 from .views.listings import scope_title, scopes
 
 GENERATOR = "Bantin"
@@ -182,6 +182,8 @@ class FeedBuilder:
         fg.updated(max((self.updated(b) for b in items), default=EMPTY_UPDATED))
         out = []
         for link in links:
+            if link.type not in (RSS_TYPE, ATOM_TYPE):
+                continue        # the JSON Feed beside them is jsonfeed.py's
             atom = link.type == ATOM_TYPE
             self_url = settings.absolute(link.url)
             # Self first: feedgen's RSS <link> is the last link set.

@@ -45,32 +45,41 @@ def node_api(project_dir: Optional[Path]) -> Path:
     raise search.PagefindError("Không tìm thấy gói npm pagefind (the pagefind npm package is missing): "
                                "chạy `npm install --omit=dev` trong thư mục dự án.")
 
+def as_lines(items: list[dict]) -> bytes:
+    """Records as records.mjs reads them: one JSON object a line."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in items).encode("utf-8")
+
+
+def index_records(lines: bytes, out: Path, binary: Path, project_dir: Optional[Path] = None) -> None:
+    """A Pagefind bundle at `out` of these records (`as_lines`), made by records.mjs on `binary`."""
+    node = shutil.which("node")
+    if node is None:
+        raise search.PagefindError("Cần Node.js để tạo chỉ mục tìm kiếm của các trang thành viên (Node.js is needed "
+                                   "to index the members' bulletins).")
+    env = {"PATH": "/usr/bin:/bin", "PAGEFIND_EXTENDED_BINARY_PATH": str(binary), "PAGEFIND_BINARY_PATH": str(binary)}
+    with tempfile.TemporaryFile() as data:
+        data.write(lines)
+        data.seek(0)
+        done = subprocess.run([node, str(SCRIPT), str(node_api(project_dir)), str(out)], stdin=data,
+                              capture_output=True, text=True, env=env, timeout=3600)
+    if done.returncode != 0:
+        raise search.PagefindError(f"Pagefind lỗi khi tạo chỉ mục của các trang thành viên:\n{done.stderr.strip()}")
+
+
 def write(site: Site, binary: Path, site_dir: Path, store: Store) -> int:
     """The members' bundle into `site_dir`, or the one the store kept for the same records; their count."""
     items = records(site)
     if not items:
         return 0
     out = Path(site_dir) / urls.MEMBERS_BUNDLE
-    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in items).encode("utf-8")
+    lines = as_lines(items)
     key = digest("members-index", search.version(binary), SCRIPT.read_bytes(), lines)
     store.used.setdefault("search", set()).add(key)
     kept = store.tree("search", key)
     if kept is not None:
         shutil.copytree(kept, out, ignore=shutil.ignore_patterns(TREE_CHECK))
         return len(items)
-    node = shutil.which("node")
-    if node is None:
-        raise search.PagefindError("Cần Node.js để tạo chỉ mục tìm kiếm của các trang thành viên (Node.js is needed "
-                                   "to index the members' bulletins).")
-    api = node_api(site.settings.content_dir.resolve().parent)
-    env = {"PATH": "/usr/bin:/bin", "PAGEFIND_EXTENDED_BINARY_PATH": str(binary), "PAGEFIND_BINARY_PATH": str(binary)}
-    with tempfile.TemporaryFile() as data:
-        data.write(lines)
-        data.seek(0)
-        done = subprocess.run([node, str(SCRIPT), str(api), str(out)], stdin=data, capture_output=True, text=True,
-                              env=env, timeout=3600)
-    if done.returncode != 0:
-        raise search.PagefindError(f"Pagefind lỗi khi tạo chỉ mục của các trang thành viên:\n{done.stderr.strip()}")
+    index_records(lines, out, binary, site.settings.content_dir.resolve().parent)
     for name in search.UNUSED_BUNDLE_FILES:
         (out / name).unlink(missing_ok=True)
     store.put_tree("search", key, out)
