@@ -25,6 +25,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import lxml.html
 import yaml
 
 BENCH = Path(__file__).resolve().parent
@@ -119,8 +120,8 @@ def portal_project(dest: Path, site_url: str, unit: dict, members: list[str]) ->
 def measure_queries(site: Path, unit: str, members: list | None = None) -> dict:
     """Bytes of every bundle a query loads (empty cache each time), and the number of results.
 
-    The bundles are the search page's own (`data-bundles`), loaded as its script loads them: the
-    first, then the others merged.  `members`: [(path, options)...] in place of the portal's
+    The bundles are the search page's own (its `data-bundles`), loaded as its script loads them:
+    the first, then the others merged.  `members`: [(path, options)...] in place of the portal's
     index of its members, e.g. each member's own index copied in (the other way to search them).
     """
     from playwright.sync_api import sync_playwright
@@ -128,10 +129,9 @@ def measure_queries(site: Path, unit: str, members: list | None = None) -> dict:
     search_weight.BUNDLE = ""        # every request is seen; those of the bundles are counted
     server = search_weight.serve(site)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    script = """async ([query, unit, replace]) => {
-        const root = new URL(".", location.href.replace(/tim-kiem\\/.*$/, ""));
-        let bundles = JSON.parse(document.querySelector(".bt-search").dataset.bundles);
-        if (replace) bundles = [...bundles.filter(b => !b.path.startsWith("pagefind-thanh-vien")), ...replace];
+    # On a page without the search page's own script, which would load the same bundles itself.
+    script = """async ([query, unit, bundles]) => {
+        const root = new URL("/", location.href);
         const pf = await import(new URL(bundles[0].path + "pagefind.js", root).href);
         await pf.options({baseUrl: root.pathname, ...bundles[0].options});
         for (const b of bundles.slice(1)) await pf.mergeIndex(new URL(b.path, root).href, b.options);
@@ -140,7 +140,11 @@ def measure_queries(site: Path, unit: str, members: list | None = None) -> dict:
         return {count: found.results.length, bundles: bundles.length,
                 hosts: [...new Set(shown.map(d => new URL(d.url, location.href).host))]};
     }"""
-    replace = [{"path": path, "options": options} for path, options in members] if members else None
+    page_html = lxml.html.parse(str(site / urls.file_of(urls.SEARCH))).getroot()
+    bundles = json.loads(page_html.cssselect(".bt-search")[0].get("data-bundles"))
+    if members:
+        bundles = [b for b in bundles if b["path"] != urls.MEMBERS_BUNDLE]
+        bundles += [{"path": path, "options": options} for path, options in members]
     out = {}
     try:
         with sync_playwright() as p:
@@ -151,8 +155,8 @@ def measure_queries(site: Path, unit: str, members: list | None = None) -> dict:
                     context = browser.new_context(locale="vi-VN")
                     page = context.new_page()
                     meter = search_weight.Meter(page)
-                    page.goto(base + urls.SEARCH)
-                    found = page.evaluate(script, [query, flt, replace])
+                    page.goto(base + urls.NOT_FOUND)
+                    found = page.evaluate(script, [query, flt, bundles])
                     page.wait_for_timeout(300)
                     files = [(f, n) for f, n in meter.take()["files"] if "pagefind" in f or "_merge/" in f]
                     out[name] = {**found, "bytes": sum(n for _, n in files), "requests": len(files)}
