@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import tempfile
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -100,7 +99,8 @@ class Photos:
         # Copies are kept between builds in `cache_dir`; without one (no cache, a read-only
         # checkout) they are made in a temporary folder that `close` removes.
         self.cache_dir = Path(cache_dir) if cache_dir else None
-        self._temporary: Optional[Path] = None
+        # Removed by close(), or when the Photos object is gone or the process ends, whichever is first.
+        self._temporary: Optional[tempfile.TemporaryDirectory] = None
         self.base_path = base_path
         self.widths = widths
         self.photos: dict[str, Optional[Photo]] = {}
@@ -196,8 +196,9 @@ class Photos:
             probe.touch()
             probe.unlink()
         except OSError:
-            self._temporary = self._temporary or Path(tempfile.mkdtemp(prefix="bantin-images-"))
-            self.cache_dir = self._temporary
+            self._temporary = self._temporary or tempfile.TemporaryDirectory(prefix="bantin-images-",
+                                                                             ignore_cleanup_errors=True)
+            self.cache_dir = Path(self._temporary.name)
         self._load_hashes()
         for photo in self.photos.values():
             if photo is None or not photo.copies:
@@ -217,7 +218,7 @@ class Photos:
     def close(self) -> None:
         """Removes the copies' temporary folder, once the site holds them."""
         if self._temporary is not None:
-            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary.cleanup()
             self._temporary = None
 
     def files(self) -> list[tuple[str, Path]]:

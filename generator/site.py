@@ -119,11 +119,15 @@ class Site:
             for key, items, weight in [(t.key, self.by_topic.get(t.key, []), 2) for t in b.topics] + \
                     [("unit:" + b.unit.key, self.by_unit.get(b.unit.key, []), 1)]:
                 i = position[(key, b)]
-                for other in items[max(0, i - RELATED_WINDOW):i + RELATED_WINDOW + 1]:
-                    scores[other] += weight
+                window = items[max(0, i - RELATED_WINDOW):i + RELATED_WINDOW + 1]
+                for _ in range(weight):
+                    scores.update(window)       # counted in C
             scores.pop(b, None)
             here = stamp[b]
-            self.related[b.url] = heapq.nsmallest(RELATED_COUNT, scores, key=lambda o: (-scores[o], abs(stamp[o] - here)))
+            # Plain tuples compared in C; `n` keeps ties in the order they were found.
+            best = heapq.nsmallest(RELATED_COUNT, ((-score, abs(stamp[o] - here), n, o)
+                                                   for n, (o, score) in enumerate(scores.items())))
+            self.related[b.url] = [o for *_, o in best]
 
     # -- lookups for templates
 

@@ -19,8 +19,11 @@ def nfc(text: str) -> str:
 def slugify(text: str, max_length: int = 80) -> str:
     """ASCII slug: 'Đảng ủy phường' -> 'dang-uy-phuong'.
 
-    Remembered: the same names and document numbers come back in thousands of bulletins."""
-    return _slugify(nfc(text).translate(_FOLD), max_length=max_length, word_boundary=True)
+    Remembered: the same names and document numbers come back in thousands of bulletins.  The
+    transliteration is named, not left to whichever library is installed: addresses stay the same
+    everywhere (and the library does not try a missing import on every call)."""
+    return _slugify(nfc(text).translate(_FOLD), max_length=max_length, word_boundary=True,
+                    backend="text-unidecode")
 
 
 def fold(text: str) -> str:

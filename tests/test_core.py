@@ -242,3 +242,26 @@ def test_show_now_lets_the_browser_reload_while_the_build_goes_on(tmp_path):
         release.set()
         server.shutdown()
     assert livereload.show_now(object()) is False
+
+
+# ------------------------------------------------------------------ what a build leaves behind
+
+def run_python(code: str, **env) -> str:
+    import os
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, **env}, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_build_leaves_no_temporary_files(tmp_path):
+    """Without a writable cache, photo copies go to a temporary folder that is gone afterwards,
+    whether the build was written or only made."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    code = ("from pathlib import Path\nfrom generator import build\nfrom generator.config import Settings\n"
+            f"build.make(Settings(content_dir=Path({str(ROOT / 'content')!r}), site_url='https://x.vn/'))\n")
+    run_python(code, TMPDIR=str(temp))
+    assert list(temp.iterdir()) == []

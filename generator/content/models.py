@@ -123,6 +123,8 @@ TITLE_LIMIT = 300
 SUMMARY_LIMIT = 2_000
 Text = Annotated[str, BeforeValidator(_text), Field(max_length=TEXT_LIMIT)]
 NonEmpty = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=TEXT_LIMIT)]
+# Its own type rather than NonEmpty narrowed: the reader then names the title's limit, whatever the length.
+Title = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=TITLE_LIMIT)]
 Key = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
@@ -206,7 +208,7 @@ class Opinion(Strict):
 class FrontMatter(Strict):
     """The fields of one bulletin, as an editor writes them."""
 
-    title: Annotated[NonEmpty, Field(max_length=TITLE_LIMIT)]
+    title: Title
     date: LocalDateTime
     category: Key
     unit: Key
@@ -274,7 +276,7 @@ class PersonEntry(Strict):
 class PageMatter(Strict):
     """The fields of a page of the content folder outside bulletins/ (an 'about' page...)."""
 
-    title: Annotated[NonEmpty, Field(max_length=TITLE_LIMIT)]
+    title: Title
     description: Optional[Annotated[Text, Field(max_length=SUMMARY_LIMIT)]] = None
     draft: bool = False
 
