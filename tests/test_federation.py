@@ -276,3 +276,24 @@ def test_a_member_never_read_well_is_left_out_with_a_warning(federation, caplog)
         out, made = build_portal(members=(*sources[:2], "http://127.0.0.1:9/"), cache_dir=None)
     assert any("http://127.0.0.1:9/" in r.getMessage() and "ConnectError" in r.getMessage() for r in caplog.records)
     assert not ward_c_items(made) and (out / "index.html").exists()
+
+
+def test_a_folder_members_next_url_cannot_lead_out_of_its_folder(portal, tmp_path, caplog):
+    """A next_url with '..' is read inside the member's folder, never beside it."""
+    import shutil
+
+    district_site, _ = portal
+    member = tmp_path / "member"
+    shutil.copytree(district_site / "du-lieu", member / "du-lieu")
+    page = json.loads((member / urls.export_page(1)).read_text(encoding="utf-8"))
+    page["next_url"] = PORTAL_URL + "du-lieu/../../outside/1.json"
+    (member / urls.export_page(1)).write_text(json.dumps(page), encoding="utf-8")
+    outside = tmp_path / "outside" / "1.json"
+    outside.parent.mkdir()
+    outside.write_text(json.dumps({**page, "next_url": None}), encoding="utf-8")
+    province = member_project(tmp_path / "province", "https://tinh.example.vn/",
+                              [{"key": "tinh-x", "name": "Tỉnh X", "level": "tỉnh"}], [])
+    with caplog.at_level(logging.WARNING, logger="bantin"):
+        made = core.make(settings_of(province, members=(str(member),), search=False, jobs=1, cache_dir=None))
+    assert not [b for b in made.site.bulletins if b.remote]
+    assert any(str(member) in r.getMessage() and "outside/1.json" in r.getMessage() for r in caplog.records)

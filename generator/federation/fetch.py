@@ -110,7 +110,7 @@ class Reader:
             raise MemberError(f"next_url {str(following)[:200]!r} is outside the site {self.site_url}")
         # The same path where the member is read from (a built folder, or an address of its own
         # such as a host inside the CI's network): its site_url names where readers find it.
-        path = following[len(self.site_url.rstrip("/")) + 1:]
+        path = urls.normal(urlsplit(following).path[len(urlsplit(self.site_url).path.rstrip("/")) + 1:])   # no '..' out
         return urljoin(self.base(), path) if is_url(self.source) else path
 
     def get(self, address: str) -> tuple[dict, bytes]:
