@@ -118,3 +118,18 @@ def test_the_export_is_paged_with_next_url(tmp_path, monkeypatch):
         seen += [i["id"] for i in page["items"]]
         url = page.get("next_url")
     assert len(seen) == len(set(seen)) == len(made.site.bulletins)
+
+
+def test_an_old_address_cannot_take_the_place_of_a_json_feed_or_the_export(tmp_path):
+    import shutil
+
+    from generator.content.reader import Reader
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = next((content / "bulletins").rglob("*.md"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n", "\naliases: [/du-lieu/1.json, /feed.json, /don-vi/x/feed.json]\n", 1),
+                    encoding="utf-8")
+    problems = [p for p in Reader(content, history=False).read().errors if p.field.startswith("aliases")]
+    assert sorted(p.field for p in problems) == ["aliases[0]", "aliases[1]", "aliases[2]"], problems
