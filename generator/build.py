@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from . import config, documents, feeds, parallel, people, search, sitefolder, static, urls
+from . import config, documents, federation, feeds, parallel, people, search, sitefolder, static, urls
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
@@ -32,6 +32,7 @@ from .content.models import Bulletin
 from .content.reader import ContentSet, Reader
 from .documents import linker as document_linker
 from .features import FEATURES
+from .federation import index as federation_index
 from .images import Photos
 from .keep import Kept
 from .site import Site
@@ -81,7 +82,7 @@ class Made:
 
     @property
     def bulletin_urls(self) -> set[str]:
-        return {b.url for b in self.content.bulletins}
+        return {b.url for b in self.content.bulletins if not b.remote}     # members' have no page here
 
 
 @contextmanager
@@ -269,6 +270,9 @@ def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
         render(settings, content, photos, jobs=settings.jobs, store=store, memory=memory)
     with timed(timings, "images"):
         measure_covers(settings, content, photos)
+    if settings.members:                # a federation portal: its members' bulletins join its own
+        with timed(timings, "members"):
+            federation.join(content, federation.read(settings), settings.timezone)
     with timed(timings, "collect"):
         site = collect(settings, content)
     with timed(timings, "views"):
@@ -421,6 +425,12 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
             with timed(made.timings, "search"):
                 try:
                     indexing[0].wait()
+                except search.PagefindError as exc:
+                    raise BuildError(str(exc)) from None
+        if binary and made.settings.members:
+            with timed(made.timings, "members-search"):
+                try:
+                    federation_index.write(made.site, binary, folder, made.store)
                 except search.PagefindError as exc:
                     raise BuildError(str(exc)) from None
     finally:

@@ -284,7 +284,10 @@ def _group(urls: list[str], depth: int) -> dict[str, list[str]]:
 def bundles(site: Site) -> list[dict]:
     """What the search page loads: one Pagefind bundle per part, merged by the browser
     (`mergeIndex` options per bundle).  Other sites' bundles can be added to this list."""
-    return [{"path": p.path, "options": {}} for p in parts(b.url for b in site.bulletins)]
+    own = [{"path": p.path, "options": {}} for p in parts(b.url for b in site.bulletins if not b.remote)]
+    # A federation portal's own index of its members' bulletins (federation/index.py), merged as a part.
+    members = [{"path": urls.MEMBERS_BUNDLE, "options": {}}] if any(b.remote for b in site.bulletins) else []
+    return own + members
 
 
 class Indexing:
