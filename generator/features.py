@@ -5,7 +5,7 @@ in this order, so adding a register to the portal is one module and one line her
 """
 from __future__ import annotations
 
-from . import cms, feeds
+from . import cms, feeds, jsonfeed
 from .views import (bulletins, calendar, documents, listings, not_found, pages, people, schedules, search, sitemap,
                     tracker)
 from .views.base import Feature
@@ -22,6 +22,7 @@ FEATURES: tuple[Feature, ...] = (
     pages.FEATURE,         # the content folder's own pages: /gioi-thieu/...
     not_found.FEATURE,     # 404.html
     feeds.FEATURE,         # RSS and Atom, for the portal and every scope
+    jsonfeed.FEATURE,      # JSON Feed, for the portal and every scope, and the paged export
     sitemap.FEATURE,       # sitemap.xml of every page
     cms.FEATURE,           # the web editor, /admin/
 )

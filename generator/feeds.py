@@ -41,7 +41,7 @@ from .content.models import Bulletin
 from .feedrecord import record_html
 from .site import Site
 from .vietnamese import fold, nfc
-from .views.base import ATOM_TYPE, Asset, Feature, FeedLink, feed_links
+from .views.base import ATOM_TYPE, RSS_TYPE, Asset, Feature, FeedLink, feed_links
 from .views.listings import scope_title, scopes
 
 GENERATOR = "Bantin"
@@ -66,6 +66,8 @@ def original_path(b: Bulletin) -> str:
 
 
 def entry_id(settings: Settings, b: Bulletin) -> str:
+    if b.origin is not None:            # a member's bulletin keeps the id its own site gave it
+        return b.origin.id
     path = original_path(b)
     year, month = BULLETIN_PATH.match(path).groups()
     host = urlsplit(settings.site_url).hostname.encode("idna").decode("ascii")
@@ -114,7 +116,9 @@ def cover_html(settings: Settings, b: Bulletin) -> str:
 
 def content_html(settings: Settings, b: Bulletin) -> str:
     """Cover photo, the meeting card and the opinion block, then the body, as a feed reader shows
-    them away from the site."""
+    them away from the site; a member's bulletin, whose body stays on its own site, by its lead."""
+    if b.origin is not None:
+        return f"<p>{html.escape(nfc(b.lead or b.title))}</p>"
     link = settings.absolute(b.url)
     return absolute_html(cover_html(settings, b) + record_html(b, settings.absolute) + b.body_html, link)
 
@@ -221,6 +225,8 @@ class FeedBuilder:
         fg.updated(max((self.updated(b) for b in items), default=EMPTY_UPDATED))
         out = []
         for link in links:
+            if link.type not in (RSS_TYPE, ATOM_TYPE):
+                continue        # the JSON Feed beside them is jsonfeed.py's
             atom = link.type == ATOM_TYPE
             self_url = settings.absolute(link.url)
             # Self first: feedgen's RSS <link> is the last link set.

@@ -30,6 +30,8 @@ class BantinConfig(base.Config):
     drafts = c.Optional(c.Type(bool))              # default: shown in `serve` only
     future = c.Optional(c.Type(bool))              # default: shown in `serve` only
     jobs = c.Type(int, default=0)                  # processes to share the build; 0: one per core
+    members = c.Type(list, default=[])             # a federation portal's member sites (address or folder)
+    member_timeout = c.Type((int, float), default=10.0)
     search = c.Type(bool, default=True)            # index the site with Pagefind (needs `npm install`)
     cache = c.Type(bool, default=True)             # keep what the next build can reuse, in .cache/bantin/
 
@@ -82,6 +84,8 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             future=preview if self.config.future is None else self.config.future,
             publisher=self.config.publisher,
             search=self.config.search,
+            members=tuple(str(m) if "://" in str(m) else str(project / str(m)) for m in self.config.members),
+            member_timeout=float(self.config.member_timeout),
             favicon=(config.theme.get("favicon") or "") if config.theme else "",
             stylesheets=tuple(str(path) for path in config.extra_css),
             scripts=tuple(str(path) for path in config.extra_javascript),

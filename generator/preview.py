@@ -218,7 +218,7 @@ class Preview:
                 tmp = Path(tempfile.mkdtemp(prefix="bantin-index-", dir=site_dir.parent))
                 try:
                     search.prune_mirror(self.mirror_dir, made.bulletin_urls)
-                    search.index_cached(tmp, binary, self.mirror_dir, made.store, background=True)
+                    search.index_cached(tmp, binary, self.mirror_dir, made.store, True, made.bulletin_urls)
                     swap(tmp / search.BUNDLE_DIR, site_dir / search.BUNDLE_DIR)
                 except (search.PagefindError, OSError) as exc:
                     log.error("Bantin: %s", exc)

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,21 +28,29 @@ try:
 except ImportError:      # Windows: every build gets a temporary search folder (see `mirror`)
     fcntl = None
 
+from . import urls
 from .cache import TREE_CHECK, Store, digest, tree_digest
 from .content.markdown import plain_text as html_text
 from .content.models import KIND_LABELS, Bulletin
 from .site import Site
+from .sitefolder import link_or_copy
 from .vietnamese import day, fold
 
 PAGEFIND_VERSION = "1.6.0"
 BINARY_ENV = "BANTIN_PAGEFIND"
 BANTIN_HOME = Path(__file__).resolve().parent.parent   # a checkout's own node_modules serves its projects too
 BUNDLE_DIR = "pagefind"
+# Pages one Pagefind run indexes at most (its memory grows by some 300 KB a page): consecutive years
+# are gathered into parts of at most this many (see `parts`).  $BANTIN_SEARCH_PART_PAGES sets it, 0 is one index.
+PART_PAGES = 2000
+PART_PAGES_ENV = "BANTIN_SEARCH_PART_PAGES"
 LANGUAGE = "vi"
 # Filter names as the index stores them; the search page maps them to its query parameters.
 FILTERS = ("category", "unit", "topic", "year", "kind")
 # Metadata holding the folded copy: the title's words count as much as the title itself.
 FOLDED_TITLE, FOLDED_TEXT = "fold_title", "fold_text"
+# Metadata the search page sorts merged parts by: the index's own date sort holds within one part only.
+WHEN = "when"
 META_WEIGHTS = {"title": 5.0, FOLDED_TITLE: 5.0, FOLDED_TEXT: 1.0}
 # Pagefind's ready-made interfaces: the search page uses the bare API (pagefind.js) only.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -108,7 +117,8 @@ def folded_words(text: str) -> str:
 
 def record(site: Site, b: Bulletin) -> Record:
     """Metadata shown with a result, filters for the search page, and the date to sort by."""
-    meta = {"title": b.title, "date": day(b.date), "category": b.category.name, "unit": b.unit.name}
+    when = b.date.strftime("%Y-%m-%dT%H:%M")
+    meta = {"title": b.title, "date": day(b.date), WHEN: when, "category": b.category.name, "unit": b.unit.name}
     if "đ" in b.title.lower():
         meta[FOLDED_TITLE] = _SPACE.sub(" ", fold(b.title))
     folded_text = folded_words(plain_text(b))
@@ -119,7 +129,7 @@ def record(site: Site, b: Bulletin) -> Record:
     filters += [("topic", t.key) for t in b.topics]
     filters += [("year", str(b.date.year))]
     filters += [("kind", k) for k in b.kinds]
-    return Record(meta, filters, {"date": b.date.strftime("%Y-%m-%dT%H:%M")})
+    return Record(meta, filters, {"date": when})
 
 
 # --------------------------------------------------------------- the search page's choices
@@ -201,73 +211,191 @@ class IndexReport:
     pages: int
     bundle: Path
     log: str
+    made: list[str] = field(default_factory=list)       # parts indexed by this build; the others came from the cache
+
+
+# --------------------------------------------------------------- parts of the index
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the index: the bulletins of consecutive years (of consecutive months, for a
+    year larger than a part), indexed by a Pagefind run of its own into pagefind/<name>/ and
+    merged in the browser."""
+
+    name: str                      # '2024', '2015_2019', '2024-01_2024-06'; '' for one index
+    prefixes: tuple[str, ...]      # site paths its pages are under: '2024/', or '2024/05/'...
+    pages: int = 0
+
+    @property
+    def path(self) -> str:
+        return f"{urls.SEARCH_BUNDLE}{self.name}/" if self.name else urls.SEARCH_BUNDLE
+
+    @property
+    def glob(self) -> str:
+        globs = [f"{p}**/*.html" for p in self.prefixes]
+        return globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}"
+
+
+def part_pages() -> int:
+    """Most pages one Pagefind run indexes (its memory grows with them); 0: one index for all."""
+    configured = os.environ.get(PART_PAGES_ENV, "").strip()
+    return int(configured) if configured.isdigit() else PART_PAGES
+
+
+def parts(urls: Iterable[str], limit: Optional[int] = None) -> list[Part]:
+    """The index's parts for these bulletin addresses ('2024/05/slug/'), newest first.
+
+    Whole years (the months of a year of more than `limit` pages) are gathered, oldest first,
+    into parts of at most `limit` pages: a small site is one part, as one index, and a large one
+    has as few parts as its size needs, each bounded.  Gathered from the oldest, a bulletin added
+    to the newest year changes the newest part alone, and an edit changes its own part alone.
+    """
+    urls = sorted(urls)
+    limit = part_pages() if limit is None else limit
+    if limit <= 0 or not urls:
+        return [Part("", ("",), len(urls))]
+    units: list[tuple[str, int]] = []
+    for year, inside in _group(urls, 1).items():
+        if len(inside) <= limit:
+            units.append((year, len(inside)))
+        else:
+            units += [(month, len(pages)) for month, pages in _group(inside, 2).items()]
+    groups: list[tuple[list[str], int]] = []
+    for unit, count in units:
+        if groups and groups[-1][1] + count <= limit:
+            groups[-1] = (groups[-1][0] + [unit], groups[-1][1] + count)
+        else:
+            groups.append(([unit], count))
+    out = []
+    for units_of, count in groups:
+        names = [u.replace("/", "-") for u in units_of]
+        name = names[0] if len(names) == 1 else f"{names[0]}_{names[-1]}"
+        out.append(Part(name, tuple(u + "/" for u in units_of), count))
+    return out[::-1]
+
+
+def _group(urls: list[str], depth: int) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for url in urls:
+        groups.setdefault("/".join(url.split("/")[:depth]), []).append(url)
+    return groups
+
+
+def bundles(site: Site) -> list[dict]:
+    """What the search page loads: one Pagefind bundle per part, merged by the browser
+    (`mergeIndex` options per bundle).  Other sites' bundles can be added to this list."""
+    own = [{"path": p.path, "options": {}} for p in parts(b.url for b in site.bulletins if not b.remote)]
+    # A federation portal's own index of its members' bulletins (federation/index.py), merged as a part.
+    members = [{"path": urls.MEMBERS_BUNDLE, "options": {}}] if any(b.remote for b in site.bulletins) else []
+    return own + members
 
 
 class Indexing:
-    """Pagefind indexing the pages of `source_dir` into <site>/pagefind/, started now and
-    finished by `wait()`, so that the build can write the rest of the site meanwhile.
+    """Pagefind indexing the pages of `source_dir` into <site>/pagefind/, one part at a time,
+    started now and finished by `wait()`, so that the build can write the rest of the site meanwhile.
 
     `source_dir` holds the bulletin pages at their paths without the site's frame (see
-    writer.py): indexing it gives the same index for much less time and memory.  When the
-    same pages were indexed by the same Pagefind before, the index kept in `store` is used.
+    writer.py): indexing it gives the same index for much less time and memory.  Each part
+    is keyed on its pages (and so on the records they carry): a part whose pages are as
+    when the same Pagefind indexed them before is taken from `store`, and only the others
+    are indexed, one run after the other, so that memory is bounded by the largest part.
     `background`: at low priority, so that a preview's next edit is not kept waiting.
     """
 
     def __init__(self, site_dir: Path, binary: Path, source_dir: Path, store: Optional[Store] = None,
-                 background: bool = False):
+                 background: bool = False, urls: Optional[Iterable[str]] = None):
         self.binary, self.store = binary, store or Store(None)
         self.source_dir = Path(source_dir)
         self.bundle = Path(site_dir) / BUNDLE_DIR
         self.found = version(binary)
-        self.key = digest(str(binary), self.found, tree_digest([self.source_dir]))
-        self.kept = self.store.tree("search", self.key)
-        self.proc: Optional[subprocess.Popen] = None
         if self.bundle.exists():
             shutil.rmtree(self.bundle)
-        if self.kept is not None and (self.kept / "pagefind.js").is_file():
+        if urls is None:
+            urls = [os.path.relpath(p.parent, self.source_dir).replace(os.sep, "/") + "/"
+                    for p in self.source_dir.rglob("index.html")]
+        self.parts = parts(urls)
+        self.keys = {p.name: self._key(p) for p in self.parts}
+        self.todo = [p for p in self.parts if self._kept(p) is None]
+        self.nice = ["nice", "-n", "10"] if background and shutil.which("nice") else []
+        self.proc: Optional[subprocess.Popen] = None
+        self.logs: list[str] = []
+        self.error: Optional[PagefindError] = None
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run_all, name="bantin-pagefind", daemon=True)
+        self.thread.start()
+
+    def _key(self, part: Part) -> str:
+        folders = [self.source_dir / prefix for prefix in part.prefixes]
+        return digest(str(self.binary), self.found, part.name, tree_digest([f for f in folders if f.is_dir()]))
+
+    def _kept(self, part: Part) -> Optional[Path]:
+        kept = self.store.tree("search", self.keys[part.name])
+        return kept if kept is not None and (kept / "pagefind.js").is_file() else None
+
+    def command(self, part: Part, output: Path) -> list[str]:
+        return [*self.nice, str(self.binary), "--site", str(self.source_dir), "--glob", part.glob,
+                "--output-path", str(output), "--force-language", LANGUAGE]
+
+    def _run_all(self) -> None:
+        for part in self.todo:
+            if self.stopped:
+                return
+            try:
+                self._run(part)
+            except PagefindError as exc:
+                self.error = exc
+                return
+
+    def _run(self, part: Part) -> None:
+        output = self.bundle / part.name if part.name else self.bundle
+        command = self.command(part, output)
+        with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as out:
+            try:
+                self.proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+            except OSError as exc:
+                raise PagefindError(f"Không chạy được Pagefind ({self.binary}): {exc}") from None
+            try:
+                code = self.proc.wait(timeout=3600)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                code = self.proc.wait()
+            out.seek(0)
+            text = out.read()
+        if self.stopped:
             return
-        self.command = [str(binary), "--site", str(self.source_dir), "--output-path", str(self.bundle),
-                        "--force-language", LANGUAGE]
-        if background and shutil.which("nice"):
-            self.command = ["nice", "-n", "10", *self.command]
-        self.output = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
-        try:
-            self.proc = subprocess.Popen(self.command, stdout=self.output, stderr=subprocess.STDOUT)
-        except OSError as exc:
-            self.output.close()
-            raise PagefindError(f"Không chạy được Pagefind ({binary}): {exc}") from None
+        if code != 0 or not (output / "pagefind.js").is_file():
+            raise PagefindError(f"Pagefind lỗi khi tạo chỉ mục tìm kiếm ({' '.join(command)}):\n{text}".rstrip())
+        for name in UNUSED_BUNDLE_FILES:
+            (output / name).unlink(missing_ok=True)
+        self.store.put_tree("search", self.keys[part.name], output)
+        self.logs.append(text)
 
     def stop(self) -> None:
         """Ends a run that is no longer wanted (the build failed meanwhile)."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        self.stopped = True
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        self.thread.join()
 
     def wait(self) -> IndexReport:
-        self.store.used.setdefault("search", set()).add(self.key)
-        if self.proc is None:
-            shutil.copytree(self.kept, self.bundle, ignore=shutil.ignore_patterns(TREE_CHECK))
-            pages = sum(1 for _ in self.source_dir.rglob("index.html"))
-            return IndexReport(self.binary, self.found, pages, self.bundle, "index unchanged: taken from the cache")
-        try:
-            code = self.proc.wait(timeout=3600)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait()
-        self.output.seek(0)
-        text = self.output.read()
-        self.output.close()
-        if code != 0 or not (self.bundle / "pagefind.js").is_file():
-            raise PagefindError(f"Pagefind lỗi khi tạo chỉ mục tìm kiếm ({' '.join(self.command)}):\n"
-                                f"{text}".rstrip())
-        for name in UNUSED_BUNDLE_FILES:
-            (self.bundle / name).unlink(missing_ok=True)
-        if self.found.split(".")[:2] != PAGEFIND_VERSION.split(".")[:2]:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        used = self.store.used.setdefault("search", set())
+        for part in self.parts:
+            used.add(self.keys[part.name])
+            if part not in self.todo:
+                output = self.bundle / part.name if part.name else self.bundle
+                shutil.copytree(self._kept(part), output, ignore=shutil.ignore_patterns(TREE_CHECK),
+                                copy_function=link_or_copy, dirs_exist_ok=True)
+        if self.todo and self.found.split(".")[:2] != PAGEFIND_VERSION.split(".")[:2]:
             log.warning("Pagefind %s (%s) is not the version Bantin is made for (%s, package.json): "
                         "search may download more per query.", self.found or "?", self.binary, PAGEFIND_VERSION)
-        self.store.put_tree("search", self.key, self.bundle)
-        pages = _INDEXED.search(text)
-        return IndexReport(self.binary, self.found, int(pages.group(1)) if pages else 0, self.bundle, text)
+        text = "\n".join(self.logs) or "index unchanged: taken from the cache"
+        return IndexReport(self.binary, self.found, sum(p.pages for p in self.parts), self.bundle, text,
+                           [p.name for p in self.todo])
 
 
 MIRROR = "mirror"
@@ -320,9 +448,9 @@ def prune_mirror(folder: Path, urls: set[str]) -> None:
 
 
 def index_cached(site_dir: Path, binary: Path, source_dir: Path, store: Store,
-                 background: bool = False) -> IndexReport:
+                 background: bool = False, urls: Optional[Iterable[str]] = None) -> IndexReport:
     """The index of the pages in `source_dir`, made now (see `Indexing`)."""
-    return Indexing(site_dir, binary, source_dir, store, background).wait()
+    return Indexing(site_dir, binary, source_dir, store, background, urls).wait()
 
 
 def bundle_size(bundle: Path) -> int:

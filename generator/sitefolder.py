@@ -28,6 +28,9 @@ LOCK = ".bantin-building"
 class FolderError(OSError):
     """The site cannot be written: said plainly (a full disk, a folder without permission)."""
 
+    def __str__(self) -> str:       # the sentence alone, without OSError's "[Errno 13]"
+        return self.strerror or super().__str__()
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -90,12 +93,26 @@ def swap(built: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def link_or_copy(source: str, dest: str) -> None:
+    """A file of a finished tree put in another one: a hard link where the disk allows it
+    (no bytes written; neither tree is ever written into in place), else a copy."""
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
+
+
 def plainly(exc: OSError, where: Path) -> FolderError:
     """An OSError as an operator would want to read it."""
     if exc.errno == errno.ENOSPC:
         text = f"Hết chỗ trống trên đĩa khi ghi trang vào {where} (No space left on device)"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        text = f"Không có quyền ghi vào {exc.filename or where} ({exc.strerror})"
     else:
-        text = f"Không ghi được {exc.filename or where}: {exc.strerror or exc}"
-    return FolderError(exc.errno, text + "; thư mục site/ cũ vẫn giữ nguyên.")
+        # The fresh folder beside the site is the build's own: the operator knows its parent.
+        named = Path(exc.filename) if exc.filename else where
+        if named.name.startswith(where.name + ".tmp-"):
+            named = where.parent
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            text = f"Không có quyền ghi vào {named} ({exc.strerror})"
+        else:
+            text = f"Không ghi được {named}: {exc.strerror or exc}"
+    return FolderError(exc.errno, f"{text}; thư mục {where} cũ vẫn giữ nguyên.")

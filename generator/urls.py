@@ -27,6 +27,9 @@ SEARCH_BUNDLE = "pagefind/"
 SITEMAP = "sitemap.xml"
 NOT_FOUND = "404.html"
 RSS, ATOM = "feed.xml", "atom.xml"
+JSON_FEED = "feed.json"
+EXPORT = "du-lieu/"                          # every published bulletin, paged (jsonfeed.py)
+MEMBERS_BUNDLE = "pagefind-thanh-vien/"      # a federation portal's index of its members' bulletins
 PREVIEW_SCRIPT = ".bantin/preview.js"       # the live preview's own files (preview.py)
 PREVIEW_STATUS = ".bantin/status.json"
 ADMIN = "admin/"                             # the web editor (cms/)
@@ -103,6 +106,15 @@ def atom(scope: str = HOME) -> str:
     return scope + ATOM
 
 
+def json_feed(scope: str = HOME) -> str:
+    return scope + JSON_FEED
+
+
+def export_page(number: int) -> str:
+    """Page `number` (from 1) of the site's export."""
+    return f"{EXPORT}{number}.json"
+
+
 def file_of(url: str) -> str:
     """The file a site path is written to: a folder's index.html, or the file itself."""
     return url + "index.html" if url == HOME or url.endswith("/") else url
@@ -126,11 +138,11 @@ _OWNERS = {
     PEOPLE: "nhân sự", TRACKER: "theo dõi dư luận", CALENDAR: "lịch họp", SEARCH: "tìm kiếm",
     SCHEDULE: "lịch công tác", RECEPTION: "lịch tiếp công dân",
     SEARCH_BUNDLE: "tìm kiếm", MEDIA: "ảnh và tệp đính kèm", ASSETS: "giao diện", ".bantin/": "xem thử",
-    ADMIN: "trình soạn thảo web",
+    ADMIN: "trình soạn thảo web", EXPORT: "dữ liệu xuất bản", MEMBERS_BUNDLE: "tìm kiếm",
 }
-_OWNED_FILES = {RSS: "tin RSS", ATOM: "tin Atom", SITEMAP: "sơ đồ trang", SITEMAP + ".gz": "sơ đồ trang",
-                NOT_FOUND: "trang báo lỗi", CALENDAR_ICS: "lịch họp", SCHEDULE_ICS: "lịch công tác",
-                RECEPTION_ICS: "lịch tiếp công dân", "index.html": "trang chủ"}
+_OWNED_FILES = {RSS: "tin RSS", ATOM: "tin Atom", JSON_FEED: "tin JSON Feed", SITEMAP: "sơ đồ trang",
+                SITEMAP + ".gz": "sơ đồ trang", NOT_FOUND: "trang báo lỗi", CALENDAR_ICS: "lịch họp",
+                SCHEDULE_ICS: "lịch công tác", RECEPTION_ICS: "lịch tiếp công dân", "index.html": "trang chủ"}
 
 
 def owner(path: str) -> str:

@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 from jinja2 import pass_context
 
 from . import linkcard, urls
-from .cache import Store
+from .cache import Store, digest
+from .keep import Kept, text_digest
 from .linkcard import Card, CardImage
 from .parallel import fork_map
 from .views.base import Asset, Page
@@ -164,7 +165,7 @@ class Writer:
     def __init__(self, env, frame: Frame, base_context: dict, site_dir: str | os.PathLike,
                  absolute: Callable[[str], str], base_path: str = "/",
                  search_dir: Optional[str | os.PathLike] = None, store: Optional[Store] = None,
-                 share_image: Optional[CardImage] = None):
+                 kept: Optional[Kept] = None, share_image: Optional[CardImage] = None):
         self.env = env
         self.frame = frame
         self.base_context = base_context
@@ -175,9 +176,13 @@ class Writer:
         # reads a tenth of the bytes and needs far less time and memory than over the site.
         self.search_dir = Path(os.path.abspath(search_dir)) if search_dir is not None else None
         self.store = store or Store(None)
+        self.kept = kept
         self.share_image = share_image      # a link preview's picture for pages without their own
+        # The frame and what the writer adds to it (the share picture): a page kept from the last
+        # build is kept only when these are the same.
+        self.frame_id = digest(*frame.parts, *frame.slots, repr(share_image))
         self._once: dict[tuple, str] = {}
-        self._mirrored = False
+        self._mirrored = ""                  # digest of the page's search copy, when it has one
         self._folders: set[str] = set()      # made already by this writer
 
     def fragment(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> str:
@@ -200,8 +205,9 @@ class Writer:
         prefix = root_prefix(page, self.base_path)
         head, _, content = fill_root(self.fragment(page, feeds, key), prefix).partition(SPLIT)
         if self.search_dir is not None and SEARCH_MARK in content:
-            self._write(inside(self.search_dir, urls.file_of(page.url)), SEARCH_PAGE.format(content=content), True)
-            self._mirrored = True
+            bare = SEARCH_PAGE.format(content=content)
+            self._write(inside(self.search_dir, urls.file_of(page.url)), bare, True)
+            self._mirrored = text_digest(bare)
         site_name = self.base_context["site"].name
         title = page.title if page.url == urls.HOME else f"{page.title} - {site_name}"
         canonical = (f'<link rel="canonical" href="{html.escape(self.absolute(page.url))}">'
@@ -220,11 +226,19 @@ class Writer:
             "root": "" if prefix == "./" else prefix,
         }, page.url, page.section)
 
-    def write_one(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> bool:
-        """Writes the page; True when it also went to the search folder."""
-        self._mirrored = False
-        self._write(inside(self.site_dir, urls.file_of(page.url)), self.render(page, feeds, key))
-        return self._mirrored
+    def write_one(self, page: Page, feeds: Sequence, key: Optional[str] = None) -> tuple[bool, Optional[list]]:
+        """Writes the page, or keeps the last build's file of it (see keep.py): whether it also
+        went to the search folder, and what the next build needs to keep it."""
+        target = inside(self.site_dir, urls.file_of(page.url))
+        framed = digest(key, self.frame_id) if key else None
+        if self.kept is not None:
+            mirrored = self.kept.link(page.url, framed, target)
+            if mirrored is not None:
+                return mirrored, self.kept.pages[page.url]
+        self._mirrored = ""
+        text = self.render(page, feeds, key)
+        self._write(target, text)
+        return bool(self._mirrored), ([framed, self._mirrored, text_digest(text)] if framed else None)
 
     def _write(self, path: str, text: str, if_changed: bool = False) -> None:
         """`if_changed`: a file kept from the last build is left as it is when it already says this."""
@@ -244,12 +258,12 @@ class Writer:
 
     def write(self, pages: Sequence[Page], feeds: Sequence, jobs: int = 0,
               keys: Optional[Sequence[Optional[str]]] = None,
-              key_base: Optional[str] = None) -> list[tuple[bool, Optional[str]]]:
+              key_base: Optional[str] = None) -> list[tuple[bool, Optional[str], Optional[list]]]:
         """Write every page; with more than one core, in forked processes that share the loaded theme.
 
         Each page's cache key is one of `keys`, or, given `key_base`, made where the page
         is written (so that the processes share that work too).  Says for each page whether
-        it went to the search folder too, and its key.
+        it went to the search folder too, its key, and what the next build needs to keep it.
         """
         keys = list(keys) if keys is not None else [None] * len(pages)
 
@@ -259,7 +273,8 @@ class Writer:
                 for page, key in part:
                     if key is None and key_base is not None:
                         key = page.key(key_base)
-                    out.append((self.write_one(page, feeds, key), key))
+                    mirrored, entry = self.write_one(page, feeds, key)
+                    out.append((mirrored, key, entry))
             return out
 
         return fork_map(work, list(zip(pages, keys)), jobs or min(os.cpu_count() or 1, 8), MIN_PAGES)[0]

@@ -1,6 +1,7 @@
 """Shared fixtures: one real build of the demo portal, a local web server, a real browser."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -59,12 +60,21 @@ def serve_dir(directory: Path):
     return server
 
 
+@contextlib.contextmanager
+def serving(directory: Path):
+    """A built site over HTTP on loopback, for as long as the block runs: its base URL."""
+    server = serve_dir(directory)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def demo_server(demo_site):
     """The demo site over HTTP on loopback; yields its base URL."""
-    server = serve_dir(demo_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serving(demo_site) as base:
+        yield base
 
 
 def chromium_path() -> str:

@@ -139,21 +139,43 @@ def test_an_unchanged_rebuild_renders_nothing_again(cached_project):
     assert before == after, "a rebuild with nothing changed wrote to the cache"
 
 
+def fragments(bundle: Path) -> list[str]:
+    return sorted(p.name for p in bundle.glob("*/fragment/*"))
+
+
 def test_cached_search_index_is_the_index_of_the_pages(tmp_path):
     """A bulletin edited between two builds is found by its new words: the index was not reused."""
     project = make_project(tmp_path / "site")
     bantin("build", "-q", cwd=project)
     bundle = project / "site" / "pagefind"
-    first = sorted(p.name for p in (bundle / "fragment").iterdir())
+    first = fragments(bundle)
     bantin("build", "-q", cwd=project)
-    assert sorted(p.name for p in (bundle / "fragment").iterdir()) == first
+    assert fragments(bundle) == first
     edit(project / "content" / SEED, body_sentence(project / "content" / SEED), "Từ khóa zyxwvu mới thêm.")
     bantin("build", "-q", cwd=project)
-    assert sorted(p.name for p in (bundle / "fragment").iterdir()) != first
+    assert fragments(bundle) != first
     (project / "content" / SEED).unlink()
     bantin("build", "-q", cwd=project)
-    assert len(list((bundle / "fragment").iterdir())) == len(first) - 1, \
-        "a removed bulletin is still in the search index"
+    assert len(fragments(bundle)) == len(first) - 1, "a removed bulletin is still in the search index"
+
+
+def test_only_the_part_of_the_index_whose_pages_changed_is_made_again(tmp_path):
+    """The index in parts (of at most 12 bulletins: a year each in the demo): an edit in 2022
+    re-indexes 2022 alone, the other years' parts are the files of the last build (the same
+    files on disk, not made again)."""
+    project = make_project(tmp_path / "site")
+    parts = {"BANTIN_SEARCH_PART_PAGES": "12"}
+    bantin("build", "-q", cwd=project, env=parts)
+    bantin("build", "-q", cwd=project, env=parts)          # every part taken from the cache now
+    bundle = project / "site" / "pagefind"
+    made = {p.relative_to(bundle): (p.stat().st_ino, p.read_bytes()) for p in bundle.rglob("*") if p.is_file()}
+    assert {p.parts[0] for p in made} >= {"2021", "2022", "2023"}
+    edit(project / "content" / SEED, body_sentence(project / "content" / SEED), "Từ khóa zyxwvu mới thêm.")
+    bantin("build", "-q", cwd=project, env=parts)
+    again = {p.relative_to(bundle): (p.stat().st_ino, p.read_bytes()) for p in bundle.rglob("*") if p.is_file()}
+    changed = {p.parts[0] for p in made.keys() | again.keys() if made.get(p) != again.get(p)}
+    assert changed == {"2022"}
+    assert (bundle / "2022" / "pagefind-entry.json").read_bytes() != b""
 
 
 def test_a_second_build_at_the_same_time_indexes_from_its_own_folder(tmp_path):
@@ -232,3 +254,45 @@ def test_a_batch_writes_its_entries_together_at_its_end(tmp_path):
     finally:
         writer.close()
         reader.close()
+
+
+def site_files(site: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_keeps_the_unchanged_pages_and_equals_a_build_from_nothing(tmp_path):
+    """After an edit, a removal and a renamed address, the pages whose key did not change are the last
+    site's files (kept, not written again), and the site is byte for byte the site built from nothing."""
+    project = make_project(tmp_path / "site")
+    bantin("build", "-q", cwd=project)
+    before = site_files(project / "site")
+    content = project / "content"
+    edit(content / SEED, body_sentence(content / SEED), "Câu đã sửa để kiểm tra lần dựng lại.")
+    (content / "bulletins/2023/bac-kan-tong-ket-10-nam-ket-luan-100.md").unlink()
+    moved = content / "bulletins/2023/ngoc-thuy-giao-ban-du-luan-xa-hoi-quy-ii-2023.md"
+    edit(moved, "slug: ngoc-thuy-giao-ban-du-luan-xa-hoi-quy-ii-2023", "slug: ngoc-thuy-giao-ban-quy-ii-2023")
+    bantin("build", "-q", cwd=project)
+    after = site_files(project / "site")
+    build_fresh(project, tmp_path / "fresh")
+    assert differences(project / "site", tmp_path / "fresh" / "site") == []
+
+    pages = [p for p in after if p.endswith("index.html") and p in before]
+    kept = [p for p in pages if after[p][0] == before[p][0]]
+    assert len(kept) > len(pages) / 2, "most pages were written again"
+    edited = "2022/09/long-bien-giao-ban-du-luan-xa-hoi-thang-9-2022/index.html"
+    assert edited not in kept and after[edited][1] != before[edited][1]
+    assert "2023/06/ngoc-thuy-giao-ban-quy-ii-2023/index.html" in after
+    assert "2023/11/bac-kan-tong-ket-10-nam-ket-luan-100/index.html" not in after
+
+
+def test_a_page_changed_in_the_old_site_is_written_again(tmp_path):
+    """A kept page is checked against what the last build wrote: a site/ changed by hand (or a
+    CI cache replaced) does not pass its change on."""
+    project = make_project(tmp_path / "site")
+    bantin("build", "-q", cwd=project)
+    page = project / "site" / "2022/09/long-bien-giao-ban-du-luan-xa-hoi-thang-9-2022/index.html"
+    good = page.read_bytes()
+    page.unlink()
+    page.write_bytes(good.replace(b"</body>", b"<script>alert(1)</script></body>"))
+    bantin("build", "-q", cwd=project)
+    assert page.read_bytes() == good

@@ -168,7 +168,10 @@ def test_symlinked_bulletins_and_site_data_are_refused_not_read(project, secret)
 @pytest.mark.parametrize("image,expected", [
     ("'javascript:alert(1)'", "'javascript:alert(1)' trỏ ra ngoài trang"),
     ("'data:image/png;base64,iVBORw0KGgo='", "trỏ ra ngoài trang (http:, data:, javascript:...)"),
-    ("../../../../etc/passwd", "'../../../../etc/passwd' trỏ ra ngoài thư mục content/"),
+    ("../../../../etc/passwd", "'../../../../etc/passwd' có .., . hoặc //: ảnh và tệp ghi theo đường dẫn từ thư mục content/"),
+    # inside content/ as a path from the file, but paths are from content/: said so, not "outside"
+    ("../media/anh.jpg", "'../media/anh.jpg' có .., . hoặc //: ảnh và tệp ghi theo đường dẫn từ thư mục content/ "
+                         "(viết /media/2024/ten-anh.jpg)"),
     ("https://anh.example.vn/a.jpg", "trỏ ra ngoài trang"),
     ("/media/2024/khong-co.jpg", "không có tệp content/media/2024/khong-co.jpg"),
     ("/media/2024/anh.svg", "không đăng được loại tệp của content/media/2024/anh.svg"),
@@ -255,7 +258,7 @@ def test_hostile_text_is_inert_in_pages_json_ld_feeds_calendars_and_search(proje
 
 def test_a_writers_placeholder_in_content_is_refused_at_its_line(project):
     bulletin(project, "bai-thu.md", body="Đoạn một.\n\nĐoạn hai \ufdd0split\ufdd1 tiếp.")
-    refused(project, "content/bulletins/2024/bai-thu.md:10: -: có ký tự không dùng được trong văn bản (U+FDD0)")
+    refused(project, "content/bulletins/2024/bai-thu.md:10: body: có ký tự không dùng được trong văn bản (U+FDD0)")
 
 
 # ------------------------------------------------------------------ bounded work

@@ -2,6 +2,7 @@
 loss or a wrong page; and `bantin check` says exactly what `bantin build` would refuse."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -193,6 +194,10 @@ def test_settings_are_checked_and_named(project, option, value, expected):
         result = bantin(*command, cwd=project, check=False)
         out = result.stdout + result.stderr
         assert result.returncode == 1 and "Traceback" not in out and expected in out, out
+    # check builds nothing, so it says nothing of the site, in the same shape for every option
+    lines = (bantin("check", cwd=project, check=False).stderr).strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"mkdocs.yml: plugins › bantin › {option}: "), lines
+    assert lines[1] == "mkdocs.yml có lỗi: sửa các dòng trên rồi chạy lại.", lines
 
 
 def test_two_people_of_one_name_in_two_provinces_are_two_people(project):
@@ -276,8 +281,9 @@ def test_pasted_control_characters_are_cleaned_and_the_feeds_build(project, char
 
 @pytest.mark.parametrize("char,code", [("\x00", "U+0000"), ("\uffff", "U+FFFF"), ("\ufffe", "U+FFFE")])
 def test_characters_no_text_may_hold_are_refused_at_their_line(project, char, code):
-    write(project, "dan.md", body=f"Đoạn một.\n\nĐoạn {char} hai.")
-    fails_with(project, f"content/bulletins/2024/dan.md:9: -: có ký tự không dùng được trong văn bản ({code})")
+    write(project, "dan.md", title=f"Tiêu {char} đề", body=f"Đoạn một.\n\nĐoạn {char} hai.")
+    fails_with(project, f"content/bulletins/2024/dan.md:2: title: có ký tự không dùng được trong văn bản ({code})",
+               f"content/bulletins/2024/dan.md:9: body: có ký tự không dùng được trong văn bản ({code})")
 
 
 @pytest.mark.parametrize("extra,expected", [
@@ -296,22 +302,28 @@ def test_a_read_only_cache_folder_builds_without_a_cache(project, tmp_path):
     assert (tmp_path / "out" / "index.html").is_file() and any((tmp_path / "out" / "media").rglob("*-320w.jpg"))
 
 
-def test_a_full_disk_is_said_plainly_and_leaves_the_old_site(project, tmp_path):
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(disk)], capture_output=True)
+@contextlib.contextmanager
+def small_disk(folder: Path, options: str = "size=600k"):
+    """A 600 KB disk of its own mounted at `folder` (tmpfs), unmounted afterwards."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
     assert mounted.returncode == 0, f"a small disk for the test could not be mounted: {mounted.stderr!r}"
     try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_full_disk_is_said_plainly_and_leaves_the_old_site(project, tmp_path):
+    with small_disk(tmp_path / "disk") as disk:
         (disk / "site").mkdir()
         (disk / "site" / "index.html").write_text("bản cũ", encoding="utf-8")
         result = bantin("build", "-q", "-d", str(disk / "site"), cwd=project, check=False)
         out = result.stdout + result.stderr
         assert result.returncode == 1 and "Traceback" not in out, out
-        assert "Hết chỗ trống trên đĩa" in out and "thư mục site/ cũ vẫn giữ nguyên" in out, out
+        assert "Hết chỗ trống trên đĩa" in out and f"thư mục {disk / 'site'} cũ vẫn giữ nguyên" in out, out
         assert (disk / "site" / "index.html").read_text(encoding="utf-8") == "bản cũ"
         assert sorted(p.name for p in disk.iterdir()) == ["site"], "a temporary folder was left behind"
-    finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
 
 
 # ------------------------------------------------------------------ messages
@@ -325,7 +337,8 @@ def test_a_full_disk_is_said_plainly_and_leaves_the_old_site(project, tmp_path):
      "meeting.chairs[0]: mỗi người phải là một nhóm gồm name: (họ tên) và role: (chức vụ) (viết:  - name: Nguyễn Văn A"),
     ("opinion:\n  concerns:\n    - title: Ngập úng\n      response: {status: đã trả lời}\n", None),
     ("opinion:\n  concerns:\n    - title: Ngập úng\n      response: {status: xong}\n",
-     "response.status: giá trị không hợp lệ: 'xong' (một trong: 'pending', 'in-progress', 'answered')"),
+     "response.status: giá trị không hợp lệ: 'xong' (một trong: 'chưa trả lời', 'đang xử lý', 'đã trả lời' "
+     "(hoặc 'pending', 'in-progress', 'answered'))"),
     ("category: tin-tuc\n", "category: khóa 'category' bị trùng (mỗi khóa chỉ viết một lần"),
     ("x: &a 1\ny: *a\n", "có neo hoặc bí danh YAML (&, *, <<) (viết đầy đủ giá trị ở từng chỗ"),
 ])
@@ -459,3 +472,13 @@ def test_npm_install_leaves_the_lock_file_as_it_is(tmp_path):
                                cwd=tmp_path, capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
     assert (tmp_path / "package-lock.json").read_bytes() == before, "npm install rewrote package-lock.json"
+
+
+def test_a_folder_that_cannot_be_written_is_named_as_the_operator_knows_it(project, tmp_path):
+    """The build's fresh folder is its own business: the message names the folder given, plainly."""
+    with small_disk(tmp_path / "disk", "size=600k,ro") as disk:
+        result = bantin("build", "-q", "-d", str(disk / "site"), cwd=project, check=False)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, out
+        assert out.strip() == (f"Không có quyền ghi vào {disk} (Read-only file system); "
+                               f"thư mục {disk / 'site'} cũ vẫn giữ nguyên."), out

@@ -9,12 +9,13 @@ import sys
 import time
 import unicodedata
 import urllib.request
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from conftest import ROOT, bantin, make_project
+from conftest import ROOT, bantin, make_project, serving
 from generator import search
+from generator.vietnamese import fold
 
 SEED_000 = "Đảng ủy phường Ngọc Thụy tổ chức tọa đàm"
 MONTHLY_2021 = "Giao ban Dư luận xã hội định kỳ tháng 11/2021"
@@ -22,15 +23,51 @@ MONTHLY_2021 = "Giao ban Dư luận xã hội định kỳ tháng 11/2021"
 
 # --------------------------------------------------------------- the index in the built site
 
-def test_build_indexes_every_bulletin_and_nothing_else(demo_site):
-    entry = json.loads((demo_site / "pagefind" / "pagefind-entry.json").read_text())
-    bulletins = [p for p in demo_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
-    assert len(bulletins) > 20
-    assert entry["languages"]["vi"]["page_count"] == len(bulletins)
-    assert (demo_site / "pagefind" / "pagefind.js").is_file()
-    assert not (demo_site / "pagefind" / "pagefind-ui.js").exists()  # the page uses the bare API only
-    search_page = (demo_site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
+# Parts of at most 12 bulletins: the demo's years (6 to 11 bulletins each) are one part each, as the
+# years of a portal with thousands of bulletins a year are with the default size.
+PARTS = {"BANTIN_SEARCH_PART_PAGES": "12"}
+
+
+@pytest.fixture(scope="module")
+def parted_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("parted") / "site"
+    bantin("build", "--quiet", "--site-dir", str(out), env=PARTS)
+    return out
+
+
+@pytest.fixture(scope="module")
+def parted_server(parted_site):
+    with serving(parted_site) as base:
+        yield base
+
+
+def entries(site) -> dict:
+    """Each part of the index (pagefind/<year>/) and what its pagefind-entry.json says."""
+    return {p.parent.name: json.loads(p.read_text()) for p in (site / "pagefind").glob("*/pagefind-entry.json")}
+
+
+def bundles_of(site) -> list[dict]:
+    search_page = (site / "tim-kiem" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in search_page
+    return json.loads(re.search(r"data-bundles='([^']*)'", search_page).group(1))
+
+
+def test_build_indexes_every_bulletin_and_nothing_else(demo_site, parted_site):
+    for site in (demo_site, parted_site):
+        bulletins = [p for p in site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+        assert len(bulletins) > 20
+        parts = entries(site)
+        assert sum(e["languages"]["vi"]["page_count"] for e in parts.values()) == len(bulletins)
+        for name in parts:
+            assert (site / "pagefind" / name / "pagefind.js").is_file()
+            assert not (site / "pagefind" / name / "pagefind-ui.js").exists()  # the page uses the bare API only
+        assert [b["path"] for b in bundles_of(site)] == [f"pagefind/{n}/" for n in sorted(parts, reverse=True)]
+    assert list(entries(demo_site)) == ["2020_2024"]             # a small site: one part
+    years = {p.relative_to(parted_site).parts[0] for p in parted_site.glob("20*/*/*/index.html")}
+    parts = entries(parted_site)
+    assert set(parts) == years                                  # parts of at most 12: a year each here
+    for year, entry in parts.items():
+        assert entry["languages"]["vi"]["page_count"] == len(list((parted_site / year).glob("*/*/index.html")))
 
 
 def test_bulletin_carries_folded_words_for_d(demo_site):
@@ -85,7 +122,10 @@ def test_preview_has_search_too(tmp_path):
         entry = None
         for _ in range(120):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json", timeout=5) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/tim-kiem/", timeout=5) as r:
+                    bundles = json.loads(re.search(r"data-bundles='([^']*)'", r.read().decode()).group(1))
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{bundles[0]['path']}pagefind-entry.json",
+                                            timeout=5) as r:
                     entry = json.loads(r.read())
                 break
             except OSError:
@@ -215,3 +255,72 @@ def test_folded_words_keep_paragraphs_apart(tmp_path):
     words = search.record(site, site.bulletins[0]).meta["fold_text"].split()
     assert "doi" in words and "dau" in words and "dang" in words
     assert not any(w.startswith("doidau") or w.endswith("thoaidau") for w in words)
+
+
+# --------------------------------------------------------------- ranking, counts, typing, order
+
+def top_urls(page, n: int) -> list[str]:
+    return [urlsplit(h).path for h in page.locator(".bt-result__title a").evaluate_all("els => els.map(e => e.href)")][:n]
+
+
+def test_bulletins_holding_the_words_and_the_phrase_come_first(demo_server, page):
+    """Typed without diacritics, several words: the bulletins that hold them all, as a phrase, lead;
+    'hoi nghi tiep xuc cu tri' once ranked first a bulletin matching 'kiến nghị' and 'Tiếp tục'."""
+    search_for(page, demo_server, "hoi nghi tiep xuc cu tri")
+    assert set(top_urls(page, 2)) == {"/2021/06/bach-thong-du-luan-ve-bau-cu-2021/",
+                                      "/2022/12/quang-trung-so-ket-du-luan-xa-hoi-nam-2022/"}  # "tiếp xúc cử tri"
+    search_for(page, demo_server, "tiem chung vac xin")
+    assert top_urls(page, 1) == ["/2021/12/giao-ban-du-luan-xa-hoi-thang-11-2021/"]        # "tiêm chủng vắc xin"
+    search_for(page, demo_server, "giao ban du luan")
+    titles = page.locator(".bt-result__title").all_inner_texts()[:4]
+    assert all({"giao", "ban", "du", "luan"} <= set(fold(t).split()) for t in titles), titles  # in the title, then in the text
+
+
+def test_filter_counts_are_the_results_of_each_filter(parted_server, page):
+    """Each option shows how many of the current results it keeps, and choosing it keeps that many
+    (the counts of every part of the index added up)."""
+    demo_server = parted_server
+    search_for(page, demo_server, "du luan")
+    shown = {}
+    for name in ("chuyen-muc", "loai", "nam"):
+        for text, value in page.locator(f"select[name={name}] option").evaluate_all(
+                "os => os.filter(o => o.value).map(o => [o.textContent, o.value])"):
+            found = re.search(r"\((\d+)\)$", text)
+            assert found, f"{name}={value} shows no count: {text!r}"
+            shown[(name, value)] = int(found.group(1))
+    assert sum(n for (name, _), n in shown.items() if name == "nam") == count(page)
+    assert any(n > 0 for (name, _), n in shown.items() if name == "chuyen-muc")
+    for (name, value), n in shown.items():
+        page.goto(demo_server + "tim-kiem/?" + urlencode({"q": "du luan", name: value}))
+        page.wait_for_selector(".bt-search__status:not(:empty)")
+        page.wait_for_function("!document.querySelector('.bt-search__status').textContent.startsWith('Đang')")
+        assert count(page) == n, (name, value)
+
+
+def test_results_come_as_the_reader_types(demo_server, page):
+    page.goto(demo_server + "tim-kiem/")
+    page.locator("#bt-search-q").press_sequentially("dang uy", delay=30)     # no Enter
+    page.wait_for_function("document.querySelectorAll('.bt-result').length > 0")
+    assert any(t.startswith(SEED_000) for t in all_titles(page))
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["dang uy"]}
+
+
+def test_the_form_works_without_the_script(demo_server, page):
+    page.route("**/assets/search.js", lambda route: route.abort())
+    page.goto(demo_server + "tim-kiem/")
+    box = page.locator("#bt-search-q")
+    box.fill("du luan")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/tim-kiem/\?q=du\+luan"))
+
+
+@pytest.mark.parametrize("order", ["moi-nhat", "cu-nhat"])
+def test_results_by_date_across_the_years_of_the_index(parted_server, page, order):
+    """The index in parts, a year each: sorted by date, results run across the parts in date order."""
+    page.goto(parted_server + "tim-kiem/?" + urlencode({"q": "du luan", "sap-xep": order}))
+    wait_done(page)
+    all_titles(page)
+    dates = [m.split(" · ")[0] for m in page.locator(".bt-result__meta").all_inner_texts()]
+    keys = [tuple(reversed(d.split("/"))) for d in dates]
+    assert len(keys) == count(page) and len({k[0] for k in keys}) >= 4
+    assert keys == sorted(keys, reverse=(order == "moi-nhat"))

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from pydantic import BaseModel
 
 from .messages import MESSAGES, Messages, messages
+from .models import STATUS_LABELS
 
 ERROR = "error"
 WARNING = "warning"
@@ -158,6 +159,8 @@ def describe(error: dict, model: type[BaseModel], msg: Messages) -> tuple[str, s
         return msg("extra", value=name), msg.expected("extra", allowed=allowed) if allowed else ""
     if key == "choice":
         choices = str(ctx.get("expected", "")).replace(" or ", ", ")  # pydantic's English 'a, b or c'
+        if name == "status" and msg.language == "vi":     # the words the guide and the site use first
+            choices = ", ".join(repr(label.lower()) for label in STATUS_LABELS.values()) + f" (hoặc {choices})"
         return msg("choice") + f": {value!r}", msg.expected("choice", choices=choices)
     if key == "too_long":
         limit, n = ctx.get("max_length"), ctx.get("actual_length")

@@ -379,6 +379,15 @@ DIGEST = {"digest": True}
 NOT_SHOWN = {"shown": False}    # not on any page: left out of the digest
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a member site's bulletin lives (a federation portal shows it, links to it, copies nothing)."""
+
+    site_url: str             # the member site that published it, 'https://phuong.example.vn/'
+    id: str                   # its feed entry id there, kept so that subscribers never see it twice
+    cover: Optional[str] = None   # its cover photo on that site, an absolute address
+
+
 @dataclass(eq=False)
 class Bulletin:
     """One bulletin, validated and resolved: the unit of everything after the reader."""
@@ -405,6 +414,12 @@ class Bulletin:
     # What the bulletin is made of, as a digest for the build's caches (see cache.fingerprint),
     # set once per build from every other field, so that a field added is in it.
     digest: str = field(default="", repr=False, metadata=DIGEST)
+    origin: Optional[Origin] = None   # a member site's bulletin: `url` is then its absolute address there
+
+    @property
+    def remote(self) -> bool:
+        """A member site's bulletin: it has no page here."""
+        return self.origin is not None
 
     def stamp(self) -> None:
         self.digest = fingerprint([(f.name, getattr(self, f.name)) for f in fields(self) if not f.metadata])

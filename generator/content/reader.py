@@ -64,6 +64,22 @@ def split_front_matter(text: str) -> Optional[tuple[str, str, int]]:
     return head, body, head.count("\n") + 3
 
 
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
+
+
+def field_at(text: str, line: int, is_yaml: bool) -> str:
+    """The field a line of a file stands in ('body' below the front matter), found without parsing,
+    for problems seen before the YAML can be read: the nearest top-level key at or above the line."""
+    parts = None if is_yaml else split_front_matter(text)
+    if parts is not None and line >= parts[2]:
+        return "body"
+    for above in reversed(text.split("\n", line)[:line]):
+        m = _TOP_KEY.match(above)
+        if m:
+            return m.group(1)
+    return ""
+
+
 def load_yaml(text: str, offset: int = 0) -> Located:
     """YAML text as the reader reads it (yamlfile.py), for tools that look at one file."""
     return construct(compose(text), offset)
@@ -262,7 +278,8 @@ class Reader:
             return None
         bad = refused(text)
         for found in bad[:REFUSED_SHOWN]:
-            self.problem(path, found.line, "", "char", code=found.code)
+            self.problem(path, found.line, field_at(text, found.line, path.suffix.lower() in (".yml", ".yaml")),
+                         "char", code=found.code)
         if bad:
             return None
         is_yaml = path.suffix.lower() in (".yml", ".yaml")

@@ -10,7 +10,7 @@ from .. import urls
 from ..cache import Uncacheable, digest, fingerprint
 from ..linkcard import Card
 
-RSS_TYPE, ATOM_TYPE = "application/rss+xml", "application/atom+xml"
+RSS_TYPE, ATOM_TYPE, JSON_FEED_TYPE = "application/rss+xml", "application/atom+xml", "application/feed+json"
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,10 @@ class FeedLink:
 
 
 def feed_links(title: str, scope: str) -> list[FeedLink]:
-    """A scope's RSS and Atom pair, in the scope's folder ('' for the whole portal)."""
+    """A scope's RSS, Atom and JSON Feed, in the scope's folder ('' for the whole portal)."""
     return [FeedLink(f"{title} (RSS)", urls.rss(scope), RSS_TYPE),
-            FeedLink(f"{title} (Atom)", urls.atom(scope), ATOM_TYPE)]
+            FeedLink(f"{title} (Atom)", urls.atom(scope), ATOM_TYPE),
+            FeedLink(f"{title} (JSON Feed)", urls.json_feed(scope), JSON_FEED_TYPE)]
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def bulletin_page(site: Site, b: Bulletin) -> Page:
 
 
 def bulletin_pages(site: Site) -> list[Page]:
-    return [bulletin_page(site, b) for b in site.bulletins]
+    return [bulletin_page(site, b) for b in site.bulletins if not b.remote]   # members' stay on their sites
 
 
 REDIRECT = """<!doctype html>

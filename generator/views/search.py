@@ -18,7 +18,7 @@ def search_page(site: Site) -> list[Page]:
     return [Page(urls.SEARCH, "bantin/search.html", "Tìm kiếm", {
         "facets": facets,
         "sorts": SORTS,
-        "bundle": urls.SEARCH_BUNDLE,
+        "bundles": search.bundles(site),
         "meta_weights": search.META_WEIGHTS,
     }, description=f"Tìm tin bài trên {site.settings.site_name}, gõ có dấu hoặc không dấu.")]
 

@@ -1,7 +1,13 @@
 // The search page (/tim-kiem/): asks Pagefind's API, renders results with Vietnamese labels,
 // and keeps the query, filters and sort in the address so that a search can be shared.
+// The index comes in parts (a year each, and other portals' indexes): the first bundle is
+// loaded, the others merged into it (Pagefind's mergeIndex), and each is tagged with a
+// filter of its own, so that results sorted by date can be taken from each part in its order.
 const PAGE_SIZE = 10;
+const TYPING_MS = 250;     // results as the reader types, once they pause this long
 const SORTS = { "moi-nhat": { date: "desc" }, "cu-nhat": { date: "asc" } };
+const PART = "bantin_part";
+const WHEN = "when";       // the date and time a result is sorted by (metadata of each bulletin)
 
 const root = document.querySelector(".bt-search");
 const form = root.querySelector(".bt-search__form");
@@ -14,10 +20,11 @@ const more = root.querySelector(".bt-search__more");
 const options = root.querySelector(".bt-search__options");
 const active = root.querySelector(".bt-search__active");
 
-const bundle = new URL(root.dataset.bundle, location.href);
+const site = new URL(root.dataset.root || "./", location.href);
+const bundles = JSON.parse(root.dataset.bundles || "[]")
+  .map((b) => ({ url: new URL(b.path, site), options: b.options || {} }));
 let pagefind = null;
-let results = [];
-let shown = 0;
+let source = null;
 let terms = [];
 let phrases = [];
 let generation = 0;
@@ -29,14 +36,74 @@ const words = (s) => fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 // Loaded once, on first focus or first search; a failed load is tried again next time.
 function engine() {
   pagefind ||= (async () => {
-    const pf = await import(new URL("pagefind.js", bundle).href);
-    await pf.options({
-      baseUrl: new URL("..", bundle).pathname,
-      ranking: { metaWeights: JSON.parse(root.dataset.metaWeights || "{}") },
+    if (!bundles.length) throw new Error("no search index on this site");
+    const ranking = { metaWeights: JSON.parse(root.dataset.metaWeights || "{}") };
+    const settings = (b, n) => ({
+      baseUrl: site.pathname, ranking, ...b.options,
+      mergeFilter: { ...(b.options.mergeFilter || {}), [PART]: String(n) },
     });
+    const pf = await import(new URL("pagefind.js", bundles[0].url).href);
+    await pf.options(settings(bundles[0], 0));
+    await Promise.all(bundles.slice(1).map((b, n) => pf.mergeIndex(b.url.href, settings(b, n + 1))));
+    await pf.filters(); // every filter's data: a search counts its results per filter value from it
     return pf;
   })().catch((err) => { pagefind = null; throw err; });
   return pagefind;
+}
+
+// Results in the order of relevance: first those holding every word of the query as a word of
+// their own ("tri" is not "triển"), among them those holding the longest run of its words as a
+// phrase; within each group, Pagefind's order (which weighs the title above the text).
+async function ranked(pf, query, filters, all) {
+  let results = all.results;
+  const typed = query.includes('"') ? [] : query.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  if (typed.length > 1 && results.length > 1) {
+    const exact = async (phrase) => new Set((await pf.search(`"${phrase}"`, { filters })).results.map((r) => r.id));
+    const each = await Promise.all(typed.map(exact));
+    const run = new Map();
+    for (let len = typed.length; len >= 2 && run.size < results.length; len--) {
+      const runs = typed.slice(0, typed.length - len + 1).map((_, i) => typed.slice(i, i + len).join(" "));
+      for (const ids of await Promise.all(runs.map(exact))) for (const id of ids) if (!run.has(id)) run.set(id, len);
+    }
+    const key = (r) => (each.every((ids) => ids.has(r.id)) ? 100 : 0) + (run.get(r.id) || 0);
+    results = results.map((r, n) => ({ r, n, k: key(r) })).sort((a, b) => b.k - a.k || a.n - b.n).map((x) => x.r);
+  }
+  let next = 0;
+  return {
+    take(n) {
+      const page = results.slice(next, next + n);
+      next += page.length;
+      return Promise.all(page.map((r) => r.data()));
+    },
+    done: () => next >= results.length,
+  };
+}
+
+// Results by date: each part sorted by Pagefind, then merged by the date of their heads
+// (Pagefind orders merged results by score only).  Only the heads' data is loaded.
+async function dated(pf, term, filters, sort, all) {
+  const counts = all.filters[PART] || {};
+  const lists = await Promise.all(Object.keys(counts).filter((p) => counts[p] > 0)
+    .map((p) => pf.search(term, { filters: { ...filters, [PART]: p }, sort }).then((s) => s.results)));
+  const heads = lists.map((results) => ({ results, next: 0, data: null }));
+  const later = sort.date === "desc" ? (a, b) => a > b : (a, b) => a < b;
+  const when = (h) => h.data.meta[WHEN] || "";
+  return {
+    async take(n) {
+      const out = [];
+      while (out.length < n) {
+        const live = heads.filter((h) => h.next < h.results.length);
+        if (!live.length) break;
+        await Promise.all(live.map(async (h) => { h.data ||= await h.results[h.next].data(); }));
+        const best = live.reduce((a, h) => (later(when(h), when(a)) ? h : a));
+        out.push(best.data);
+        best.next += 1;
+        best.data = null;
+      }
+      return out;
+    },
+    done: () => heads.every((h) => h.next >= h.results.length),
+  };
 }
 
 function readAddress() {
@@ -78,7 +145,9 @@ async function run() {
   try {
     const pf = await engine();
     const sort = SORTS[sortSelect.value] || (query ? undefined : SORTS["moi-nhat"]);
-    search = await pf.search(query || null, { filters, ...(sort ? { sort } : {}) });
+    search = await pf.search(query || null, { filters });
+    const found = sort ? await dated(pf, query || null, filters, sort, search) : await ranked(pf, query, filters, search);
+    if (token === generation) source = found;
   } catch (err) {
     console.error(err);
     search = null;
@@ -89,11 +158,10 @@ async function run() {
     list.setAttribute("aria-busy", "false");
     return;
   }
-  results = search.results;
-  shown = 0;
+  const total = search.results.length;
   ({ terms, phrases } = parseQuery(query));
-  const n = results.length.toLocaleString("vi-VN");
-  status.textContent = results.length === 0
+  const n = total.toLocaleString("vi-VN");
+  status.textContent = total === 0
     ? (query ? `Không tìm thấy kết quả nào cho “${query}”. Thử bớt từ khóa hoặc bỏ bớt bộ lọc.`
              : "Không có tin bài nào khớp với bộ lọc.")
     : (query ? `Tìm thấy ${n} kết quả cho “${query}”.` : `${n} tin bài khớp với bộ lọc.`);
@@ -102,19 +170,17 @@ async function run() {
 }
 
 async function showMore(token) {
-  const page = results.slice(shown, shown + PAGE_SIZE);
-  shown += page.length;
   more.hidden = true;
   list.setAttribute("aria-busy", "true");
   let data = [];
   try {
-    data = await Promise.all(page.map((r) => r.data()));
+    data = await source.take(PAGE_SIZE);
   } catch (err) {
     console.error(err);
   }
   if (token !== generation) return;
   for (const d of data) list.append(item(d));
-  more.hidden = shown >= results.length;
+  more.hidden = source.done();
   list.setAttribute("aria-busy", "false");
 }
 
@@ -186,8 +252,15 @@ function showCounts(counts) {
 
 form.addEventListener("submit", (ev) => {
   ev.preventDefault();
+  clearTimeout(typing);
   writeAddress(true);
   run();
+});
+// Results as the reader types, once they pause; the address follows without a new history entry.
+let typing = 0;
+input.addEventListener("input", () => {
+  clearTimeout(typing);
+  typing = setTimeout(() => { writeAddress(false); run(); }, TYPING_MS);
 });
 form.addEventListener("change", (ev) => {
   if (ev.target.tagName !== "SELECT") return;

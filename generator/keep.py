@@ -1,0 +1,75 @@
+"""What a rebuild keeps of the previous site: the file of each page whose key did not change.
+
+A build writes every page into a fresh folder (see sitefolder.py).  A page made from the same
+key, in the same frame, as in the last build that succeeded is the same bytes: its file in the
+old site/ is hard-linked into the fresh folder (copied where the disk cannot link) instead of
+being rendered and written again.  The last build's list (each page's key and the digest of what
+it wrote, in the site and in the search folder) is an entry of the cache, checked like any other;
+each kept file is read and checked against its digest first, so that a site/ changed by hand, or
+replaced in a CI cache, is written again rather than published.  Losing either costs only time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+from . import urls
+from .cache import Store, digest
+from .sitefolder import link_or_copy
+
+KIND = "site"
+
+
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def file_digest(path: str) -> Optional[str]:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+class Kept:
+    """The previous site's pages, by address: [key in its frame, digest of its search copy or '', digest]."""
+
+    def __init__(self, store: Store, final: Path, search_dir: Optional[Path] = None, usable: bool = True):
+        self.store, self.old, self.search_dir = store, Path(final), search_dir
+        self.key = digest("site", str(self.old))
+        self.pages: dict[str, list] = {}
+        if usable and store.root is not None and self.old.is_dir():
+            try:
+                self.pages = json.loads(store.get(KIND, self.key) or b"{}")
+            except ValueError:
+                self.pages = {}
+        self.made: dict[str, list] = {}
+
+    def link(self, url: str, key: Optional[str], dest: str) -> Optional[bool]:
+        """Puts the last build's file of `url` at `dest` if it was made from `key` and is as it was
+        written (its search copy too): whether it has a search copy; None when it must be written."""
+        entry = self.pages.get(url)
+        if not key or not entry or entry[0] != key:
+            return None
+        rel = urls.file_of(url)
+        source = os.path.join(self.old, rel)
+        if entry[1] and (self.search_dir is None or file_digest(os.path.join(self.search_dir, rel)) != entry[1]):
+            return None
+        if file_digest(source) != entry[2]:
+            return None
+        try:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            link_or_copy(source, dest)
+        except OSError:
+            return None
+        return bool(entry[1])
+
+    def save(self, made: dict[str, list]) -> None:
+        """The list of this build, for the next one: called once its site is in place (and left as
+        it is when nothing changed, so that such a rebuild writes nothing to the cache)."""
+        if made != self.pages:
+            self.store.put(KIND, self.key, json.dumps(made, sort_keys=True).encode())
