@@ -37,7 +37,7 @@ README = BENCH / "README.md"
 START_MARK, END_MARK = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 MiB = 1024 * 1024
 
-# The targets; each is (label, check on the results, limit text).
+# The targets; each is (label, check on the results, limit text).
 TARGET_BUILD_S, TARGET_SEARCH_S, TARGET_GROWTH, TARGET_PEAK_MIB = 30.0, 30.0, 2.2, 1024
 TARGET_BLOG_RATIO, TARGET_SERVE_S = 10.0, 2.0
 

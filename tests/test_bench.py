@@ -53,7 +53,7 @@ def test_corpus_is_valid_bantin_content(small_corpus):
     assert '"severity": "error"' not in result.stdout
 
 
-def test_bulletins_have_the_mix_the_issue_describes(small_corpus):
+def test_bulletins_have_the_mix_of_real_articles(small_corpus):
     files = sorted((small_corpus / "bantin" / "content" / "bulletins").rglob("*.md"))
     assert len(files) == N
     kinds, units, years, topics, counts = set(), set(), set(), set(), []
