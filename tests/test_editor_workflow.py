@@ -532,8 +532,10 @@ def test_ci_templates_build_with_the_readme_command_and_publish_site():
 
     gitlab = yaml.safe_load((ROOT / "ci-templates" / "gitlab-ci.yml").read_text(encoding="utf-8"))
     pages = gitlab["pages"]
-    assert command in pages["script"] and "mv site public" in pages["script"]
+    assert command in pages["script"] and "cp -al site public || cp -a site public" in pages["script"]
     assert pages["artifacts"]["paths"] == ["public"]
+    assert pages["cache"]["paths"] == [".cache/bantin", "site"], \
+        "the last site and the cache kept for the next run's rebuild"
     assert gitlab["variables"]["GIT_DEPTH"] == "0"
     assert "ci-templates/github-pages.yml" in (ROOT / "ci-templates" / "README.md").read_text(encoding="utf-8")
 

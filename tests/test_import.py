@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 from conftest import ROOT, bantin, make_project
@@ -40,6 +41,11 @@ def empty_project(tmp_path: Path) -> Path:
     shutil.rmtree(project / "content" / "bulletins")
     shutil.rmtree(project / "content" / "media")
     (project / "content" / "bulletins").mkdir()
+    share = yaml.safe_load((project / "content" / "site.yml").read_text(encoding="utf-8")).get("image")
+    if share:       # the site data's own picture (link previews) stays: it is part of the site data
+        kept = project / "content" / share.lstrip("/")
+        kept.parent.mkdir(parents=True)
+        shutil.copy(ROOT / "content" / share.lstrip("/"), kept)
     return project
 
 
@@ -427,10 +433,12 @@ def test_a_hostile_page_cannot_run_a_script_nor_make_the_importer_read_outside_i
         f"<p><img src='{secret}'></p>"
         "<p>Đoạn thứ hai của bài viết, đủ dài để là một đoạn văn thật sự của bài, không phải chú thích hay dòng tác "
         "giả, có thêm vài chữ nữa cho chắc chắn.</p></div></body></html>", encoding="utf-8")
+    media = lambda: sorted((project / "content" / "media").rglob("*"))  # noqa: E731
+    before = media()
     result = report(project, str(page), "-u", "phuong-bo-de", "-c", "tin-tuc-su-kien")
     review = "\n".join(result["written"][0]["review"])
     assert "../secret.jpg" in review and str(secret) in review and not result["written"][0]["photos"]
-    assert not (project / "content" / "media").exists()
+    assert media() == before, "a photo from outside the page's folder was copied in"
     publish_all_and_check(project)
     site = tmp_path / "built"
     bantin("build", "--quiet", "--site-dir", str(site), cwd=project)
