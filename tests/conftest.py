@@ -39,6 +39,17 @@ def make_project(dest: Path, content: Path | None = None) -> Path:
     return dest
 
 
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    """Where a test puts the README's screenshots: docs/screenshots/ when BANTIN_SCREENSHOTS=1
+    (to retake them), else a temporary folder, so that a test run leaves the checkout as it was."""
+    if os.environ.get("BANTIN_SCREENSHOTS") == "1":
+        folder = ROOT / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """The demo content built once, by `bantin build`, into a fresh folder."""

@@ -29,7 +29,6 @@ from generator.content.reader import Reader, split_front_matter
 from generator.vietnamese import slugify
 from test_editor_workflow import fetch, free_port, stop_server, wait_for
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 SEED = "bulletins/2021/giao-ban-du-luan-xa-hoi-thang-11-2021.md"
 GIT_USER = ["-c", "user.name=Ban biên tập", "-c", "user.email=bbt@example.vn"]
 
@@ -365,13 +364,13 @@ def test_addresses_are_made_from_titles_as_bantin_makes_them(editor):
     assert dict(zip(titles, made)) == {t: slugify(t) for t in titles}
 
 
-def test_an_editor_creates_a_meeting_bulletin_with_a_photo(editor, served, tmp_path):
+def test_an_editor_creates_a_meeting_bulletin_with_a_photo(editor, served, tmp_path, screenshots):
     tab = editor
     phone = tmp_path / f"IMG_{YEAR}0102_0930.jpg"
     phone.write_bytes(photo())
     commits = served.git("rev-list", "--count", "HEAD")
     tab.locator("[class*=ListCard]").first.wait_for()
-    tab.screenshot(path=str(SCREENSHOTS / "cms-list-1280.png"))
+    tab.screenshot(path=str(screenshots / "cms-list-1280.png"))
     tab.evaluate("location.hash = '#/collections/bulletins/new'")
     field(tab, "title").first.fill(TITLE)
     field(tab, "date").first.fill(f"{YEAR}-01-02T09:30")
@@ -405,7 +404,7 @@ def test_an_editor_creates_a_meeting_bulletin_with_a_photo(editor, served, tmp_p
     preview = tab.frame_locator("iframe").last
     preview.locator(".bt-meeting").get_by_text("Trần Thị Bình").wait_for()
     preview.locator(".bt-body figure figcaption").get_by_text("Đồng chí Nguyễn Văn An phát biểu").wait_for()
-    tab.screenshot(path=str(SCREENSHOTS / "cms-editor-1280.png"))
+    tab.screenshot(path=str(screenshots / "cms-editor-1280.png"))
     with tab.expect_request(lambda r: '"persistEntry"' in (r.post_data or "")) as sent:
         publish(tab)
     assert len(sent.value.post_data) < 2_000_000, "the photo was reduced in the browser, before the upload"
@@ -458,13 +457,13 @@ def test_a_new_bulletin_cannot_take_an_existing_address(editor, served):
     assert served.git("rev-parse", "HEAD") == before and served.git("status", "--porcelain") == ""
 
 
-def test_editing_a_seed_title_changes_only_the_title(editor, served):
+def test_editing_a_seed_title_changes_only_the_title(editor, served, screenshots):
     tab = editor
     before = parsed(served.content)[SEED]
     title = open_entry(tab, SEED, before[0]["title"])
     title.fill("Giao ban Dư luận xã hội định kỳ tháng 11 năm 2021")
     tab.frame_locator("iframe").last.locator(".bt-opinion").wait_for()
-    tab.screenshot(path=str(SCREENSHOTS / "cms-seed-1280.png"))
+    tab.screenshot(path=str(screenshots / "cms-seed-1280.png"))
     publish(tab)
     assert wait_for(lambda: parsed(served.content)[SEED][0]["title"] != before[0]["title"], 60)
     after = parsed(served.content)[SEED]

@@ -25,7 +25,6 @@ from conftest import ROOT, SITE_URL, bantin, make_project
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 BUDGET = 100 * 1024   # a bulletin page without its photos: HTML + CSS + JS, gzip
 HOST = urlsplit(SITE_URL).netloc
 
@@ -536,7 +535,7 @@ def test_document_numbers_stay_on_one_line_on_a_phone(demo_server, pages, tab):
 
 @pytest.mark.parametrize("width,height", [(360, 740), (1280, 800)])
 @pytest.mark.parametrize("kind", ["home", "bulletin"])
-def test_screenshots_at_phone_and_desktop_width(demo_server, pages, tab, kind, width, height):
+def test_screenshots_at_phone_and_desktop_width(demo_server, pages, tab, kind, width, height, screenshots):
     tab.set_viewport_size({"width": width, "height": height})
     tab.emulate_media(color_scheme="light")
     tab.goto(demo_server + pages[kind])
@@ -547,8 +546,7 @@ def test_screenshots_at_phone_and_desktop_width(demo_server, pages, tab, kind, w
     assert tab.locator(".bt-brand__name").is_visible() and tab.locator(".bt-nav").is_visible()
     title = tab.locator(".bt-lead-story__title" if kind == "home" else "h1.bt-title").bounding_box()
     assert title and title["y"] + title["height"] <= height
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    out = SCREENSHOTS / f"{kind}-{width}.png"
+    out = screenshots / f"{kind}-{width}.png"
     tab.screenshot(path=str(out))
     with Image.open(out) as im:
         assert im.size == (width, height)
