@@ -287,6 +287,8 @@ def open_editor(browser, served):
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
     tab.page_errors = errors
+    asked: list[str] = []   # a question the editor put (Playwright answers "no" to it) is a failure to explain
+    tab.on("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     tab.goto(served.base + "admin/")
     login, collections = tab.get_by_role("button", name="Đăng nhập"), tab.get_by_role("link", name="Bài viết")
     login.or_(collections).first.wait_for()
@@ -297,6 +299,7 @@ def open_editor(browser, served):
     tab.close()
     assert outside == [], "the editor asked another host"
     assert errors == []
+    assert asked == [], "the editor asked a question nobody answered"
 
 
 editor = pytest.fixture(open_editor)
@@ -331,6 +334,9 @@ def publish(tab, wait: bool = True) -> None:
     with tab.expect_response(saved, timeout=60_000) as answer:
         tab.get_by_text("Công bố ngay", exact=True).click()
     assert answer.value.ok, answer.value.text()
+    # The form counts as unsaved until Decap has taken the answer in; leaving before that is held
+    # by its "leave this page?" question, so wait for the toolbar to say the entry is published.
+    tab.get_by_text("Đã công bố", exact=True).first.wait_for(timeout=60_000)
 
 
 def open_entry(tab, source: str, title: str):
