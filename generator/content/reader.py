@@ -206,14 +206,19 @@ class Reader:
         return sitedata.read(self)
 
     def bulletin_paths(self) -> list[Path]:
+        return [self.root / rel for rel in self._files("bulletins", BULLETIN_SUFFIXES)]
+
+    def _files(self, folder: str, suffixes: tuple[str, ...], skip: tuple[str, ...] = ()) -> list[str]:
+        """The content files under `folder` with these endings; a file that may not be read (a link
+        out of content/, a device...) is reported at its path and left out, whatever kind it is."""
         found = []
-        for rel, refusal in self.files.walk("bulletins"):
-            if os.path.splitext(rel)[1].lower() not in BULLETIN_SUFFIXES:
+        for rel, refusal in self.files.walk(folder, skip=skip):
+            if os.path.splitext(rel)[1].lower() not in suffixes:
                 continue
             if refusal is not None:
                 self.refusal(self.root / rel, 1, "", refusal)
                 continue
-            found.append(self.root / rel)
+            found.append(rel)
         return found
 
     # -- problems
@@ -559,14 +564,8 @@ class Reader:
     def read_schedules(self, data: SiteData) -> list[Schedule]:
         """Every schedule file under schedules/ (lịch công tác, lịch tiếp công dân), each problem at its line."""
         out = []
-        for rel, refusal in self.files.walk(SCHEDULES):
-            if os.path.splitext(rel)[1].lower() not in (".yml", ".yaml"):
-                continue
-            path = self.root / rel
-            if refusal is not None:
-                self.refusal(path, 1, "", refusal)
-                continue
-            schedule = self._read_schedule(path, data)
+        for rel in self._files(SCHEDULES, (".yml", ".yaml")):
+            schedule = self._read_schedule(self.root / rel, data)
             if schedule is not None:
                 out.append(schedule)
         return out
@@ -590,14 +589,10 @@ class Reader:
     def _read_pages(self) -> list[ContentPage]:
         """Markdown pages of the content folder ('gioi-thieu.md' -> /gioi-thieu/), sanitised as bulletins are."""
         pages = []
-        for rel, refusal in self.files.walk("", skip=("bulletins",)):
-            if not rel.endswith(".md") or rel in SOURCE_FILES:
+        for rel in self._files("", (".md",), skip=("bulletins",)):
+            if rel in SOURCE_FILES:
                 continue
-            path = self.root / rel
-            if refusal is not None:
-                self.refusal(path, 1, "", refusal)
-                continue
-            page = self._read_page(path, rel)
+            page = self._read_page(self.root / rel, rel)
             if page is not None and (self.drafts or not page.meta.draft):
                 pages.append(page)
         return pages
