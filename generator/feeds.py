@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence
 from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -139,6 +139,20 @@ def thumbnail(b: Bulletin):
     return copy, size, IMAGE_TYPES.get(os.path.splitext(copy.path)[1].lower(), "image/jpeg")
 
 
+def distinct(stamps: list[datetime]) -> list[datetime]:
+    """Each entry's `updated` apart from the others': a feed reader tells revisions apart by it,
+    and editors give minutes, so three wards posting at 8:00 would share one. The later ones in
+    the feed are moved on by a second each, which keeps the minute the editor gave."""
+    seen: set[datetime] = set()
+    out = []
+    for when in stamps:
+        while when in seen:
+            when += timedelta(seconds=1)
+        seen.add(when)
+        out.append(when)
+    return out
+
+
 def categories(b: Bulletin) -> list[tuple[str, str, str]]:
     """(term, label, scheme path) of the section, then the topics, each name once (a topic may be
     named as the section is)."""
@@ -178,7 +192,7 @@ class FeedBuilder:
             self.contents[b] = content_html(self.settings, b)
         return self.contents[b]
 
-    def add_entry(self, fg: FeedGenerator, b: Bulletin) -> None:
+    def add_entry(self, fg: FeedGenerator, b: Bulletin, updated: datetime) -> None:
         settings = self.settings
         fe = fg.add_entry(order="append")
         fe.guid(entry_id(settings, b), permalink=False)
@@ -196,7 +210,7 @@ class FeedBuilder:
         fe.author(name=byline)
         fe.dc.dc_creator(byline)
         fe.published(self.local(b.date))
-        fe.updated(self.updated(b))
+        fe.updated(updated)
         for term, label, url in categories(b):
             fe.category(term=term, label=nfc(label), scheme=settings.absolute(url))
         picture = thumbnail(b)
@@ -220,9 +234,10 @@ class FeedBuilder:
         fg.language(settings.language)
         fg.generator(GENERATOR)
         fg.author(name=nfc(settings.publisher or settings.site_name))
-        for b in items:
-            self.add_entry(fg, b)
-        fg.updated(max((self.updated(b) for b in items), default=EMPTY_UPDATED))
+        stamps = distinct([self.updated(b) for b in items])
+        for b, updated in zip(items, stamps):
+            self.add_entry(fg, b, updated)
+        fg.updated(max(stamps, default=EMPTY_UPDATED))
         out = []
         for link in links:
             if link.type not in (RSS_TYPE, ATOM_TYPE):

@@ -233,6 +233,35 @@ Xem [chuyên mục](/chuyen-muc/dang-doan-the/) và [phần kết luận](#ket-l
 
 # ------------------------------------------------------------------ configuration
 
+def test_bulletins_posted_in_the_same_minute_still_give_valid_feeds(tmp_path):
+    """Three wards post at 8:00 on the same morning: every feed passes the strict checker
+    (Atom entries must not share an `updated`), and each keeps the minute its editor gave it."""
+    project = make_project(tmp_path / "project")
+    content = project / "content"
+    units = yaml.safe_load((content / "units.yml").read_text(encoding="utf-8"))
+    when = (datetime.now(VN) - timedelta(days=1)).replace(hour=8, minute=0)
+    for i, unit in enumerate(units[:3]):
+        (content / "bulletins" / f"cung-phut-{i}.md").write_text(f"""---
+title: Bản tin số {i + 1} đăng lúc tám giờ
+date: {when:%Y-%m-%d %H:%M}
+category: dang-doan-the
+unit: {unit["key"]}
+---
+
+Nội dung bản tin số {i + 1}.
+""", encoding="utf-8")
+    site = tmp_path / "site"
+    bantin("build", "--quiet", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site), cwd=project)
+    result = feedcheck("--site", str(site), "--site-url", SITE_URL, *map(str, all_feeds(site)))
+    assert result.returncode == 0, result.stdout[-4000:]
+    feed = etree.parse(str(site / "atom.xml")).getroot()
+    stamps = {en.findtext(f"{ATOM}title"): (en.findtext(f"{ATOM}published"), en.findtext(f"{ATOM}updated"))
+              for en in feed.findall(f"{ATOM}entry") if en.findtext(f"{ATOM}title").endswith("đăng lúc tám giờ")}
+    assert len(stamps) == 3
+    minute = f"{when:%Y-%m-%dT%H:%M}"
+    assert all(p.startswith(minute) and u.startswith(minute) for p, u in stamps.values()), stamps
+
+
 def test_a_build_without_site_url_stops_and_keeps_the_old_site(tmp_path):
     project = make_project(tmp_path / "project")
     config = project / "mkdocs.yml"
