@@ -49,6 +49,13 @@ class Switchable(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
         type(self).requests.append((self.path, self.headers.get("If-Modified-Since")))
         mode = type(self).mode
+        if self.path.startswith("/moi/"):          # where a moved member now lives
+            self.path = self.path[len("/moi"):]
+            return super().do_GET()
+        if mode == "moved":
+            return self.redirect(f"/moi{self.path}")
+        if mode == "away":                         # the same server under another name: another host
+            return self.redirect(f"http://localhost:{self.server.server_address[1]}{self.path}")
         if mode == "slow":
             time.sleep(3)
         if mode == "garbage":
@@ -61,6 +68,12 @@ class Switchable(http.server.SimpleHTTPRequestHandler):
             page["items"][1]["title"] = "<script>alert('xss')</script> Tin giả"
             return self.answer(json.dumps(page).encode(), "application/feed+json")
         return super().do_GET()
+
+    def redirect(self, location: str):
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def answer(self, body: bytes, kind: str):
         self.send_response(200)
@@ -250,6 +263,7 @@ def ward_c_items(made) -> set[str]:
 @pytest.mark.parametrize("mode, said", [
     ("down", "ConnectError"), ("slow", "no answer within"), ("garbage", "not JSON"),
     ("oversized", "limit of"), ("hostile", "address outside"), ("hostile", "markup in a text"),
+    ("away", "another site (not followed)"),
 ])
 def test_a_failing_member_leaves_its_last_good_copy_and_a_warning(federation, portal, caplog, mode, said):
     sources, handler, build_portal, servers = federation
@@ -268,6 +282,24 @@ def test_a_failing_member_leaves_its_last_good_copy_and_a_warning(federation, po
     published = text_of(out)
     assert "lua-dao.example.com" not in published and "alert('xss')" not in published
     assert "Tin giả" not in published and "Bad Gateway" not in published
+
+
+def test_a_member_that_moved_on_its_own_host_is_read_where_it_went(federation, caplog):
+    """A ward that moves its site (a 301 on the same host) is read at its new address, fresh,
+    and the operator is told the address to write in mkdocs.yml."""
+    sources, handler, build_portal, _ = federation
+    build_portal()
+    handler.mode, handler.requests[:] = "moved", []
+    try:
+        with caplog.at_level(logging.WARNING, logger="bantin"):
+            out, made = build_portal()
+    finally:
+        handler.mode = "ok"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(sources[2] in w and f"{sources[2]}moi/{urls.EXPORT}" in w for w in warnings), warnings
+    assert not any("bản tốt gần nhất" in w for w in warnings), "read fresh, not from the last good copy"
+    assert any(path.startswith(f"/moi/{urls.EXPORT}") for path, _ in handler.requests)
+    assert len(ward_c_items(made)) == 2
 
 
 def test_a_member_never_read_well_is_left_out_with_a_warning(federation, caplog):
@@ -297,3 +329,23 @@ def test_a_folder_members_next_url_cannot_lead_out_of_its_folder(portal, tmp_pat
         made = core.make(settings_of(province, members=(str(member),), search=False, jobs=1, cache_dir=None))
     assert not [b for b in made.site.bulletins if b.remote]
     assert any(str(member) in r.getMessage() and "outside/1.json" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("target, followed", [
+    ("https://phuong-x.example.vn/du-lieu/1.json", True),           # moved to https
+    ("http://phuong-x.example.vn/moi/du-lieu/1.json", True),        # moved within the host
+    ("http://phuong-x.example.vn:8080/du-lieu/1.json", False),      # another port
+    ("https://phuong-x.example.vn:8443/du-lieu/1.json", False),
+    ("http://169.254.169.254/latest/meta-data/", False),            # a machine of the CI's network
+    ("file:///etc/passwd", False),
+])
+def test_a_member_is_followed_only_on_its_own_host(target, followed):
+    from generator.federation.fetch import same_site
+
+    assert same_site("http://phuong-x.example.vn/du-lieu/1.json", target) is followed
+
+
+def test_a_member_on_https_is_not_followed_back_to_http():
+    from generator.federation.fetch import same_site
+
+    assert not same_site("https://phuong-x.example.vn/du-lieu/1.json", "http://phuong-x.example.vn/du-lieu/1.json")

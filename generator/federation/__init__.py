@@ -51,6 +51,9 @@ def read_member(source: str, kept: Kept, settings: Settings, client: httpx.Clien
         fetched = reader.pages()
         pages = parse([body for _, body in fetched])
         kept.save(fetched)
+        if reader.moved:
+            log.warning("Thành viên %s đã chuyển hẳn đến %s: sửa địa chỉ này trong `members` của mkdocs.yml "
+                        "(the member has moved for good)", source, reader.moved)
         return Member(source, pages[0].bantin.site_url, pages)
     except MemberError as exc:
         problem = str(exc)

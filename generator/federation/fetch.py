@@ -22,6 +22,17 @@ from ..importer.fetch import VERSION
 from .models import MAX_PAGES, inside
 
 USER_AGENT = f"Bantin/{VERSION} (federation portal; reads its member sites' exports)"
+MAX_REDIRECTS = 5
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def same_site(address: str, target: str) -> bool:
+    """A redirect the portal follows: the same host (and port), or the same host moved to https.
+    Anywhere else (another host, a machine inside the CI's network) is not read on its word."""
+    a, b = urlsplit(address), urlsplit(target)
+    if a.hostname != b.hostname or b.scheme not in ("http", "https"):
+        return False
+    return a.port == b.port if a.scheme == b.scheme else (a.scheme, b.scheme, b.port) == ("http", "https", None)
 
 
 class MemberError(Exception):
@@ -77,6 +88,7 @@ class Reader:
         self.timeout, self.max_bytes = timeout, max_bytes
         self.client = client
         self.site_url: Optional[str] = None
+        self.moved: Optional[str] = None     # where a page said, for good, that it now lives
 
     def base(self) -> str:
         return self.source if self.source.endswith("/") else self.source + "/"
@@ -128,12 +140,29 @@ class Reader:
             headers["If-None-Match"] = before["etag"]
         if before.get("modified"):
             headers["If-Modified-Since"] = before["modified"]
+        asked = address
+        for _ in range(MAX_REDIRECTS + 1):
+            entry, body, target = self.answer(address, before, headers)
+            if target is None:
+                return {**entry, "url": asked}, body    # kept under the address the portal asks
+            if not same_site(address, target):
+                raise MemberError(f"{address}: redirected to {target[:200]}, another site (not followed)")
+            address = target
+        raise MemberError(f"{address}: more than {MAX_REDIRECTS} redirects")
+
+    def answer(self, address: str, before: dict, headers: dict) -> tuple[dict, bytes, Optional[str]]:
+        """(entry, body, None) for a page, or (..., where it moved) for a redirect."""
         try:
             with self.client.stream("GET", address, headers=headers, timeout=self.timeout) as response:
+                if response.status_code in REDIRECTS and response.headers.get("Location"):
+                    target = urljoin(address, response.headers["Location"])
+                    if response.status_code in (301, 308):
+                        self.moved = target
+                    return {}, b"", target
                 if response.status_code == 304 and before:
                     body = self.kept.body(before)
                     if body is not None:
-                        return before, body
+                        return before, body, None
                 if response.status_code != 200:
                     raise MemberError(f"{address}: HTTP {response.status_code}")
                 declared = response.headers.get("Content-Length", "")
@@ -149,7 +178,7 @@ class Reader:
                     chunks.append(chunk)
                 entry = {"url": address, "etag": response.headers.get("ETag"),
                          "modified": response.headers.get("Last-Modified")}
-                return entry, b"".join(chunks)
+                return entry, b"".join(chunks), None
         except httpx.TimeoutException:
             raise MemberError(f"{address}: no answer within {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
