@@ -1,3 +1,7 @@
 """Bantin: static news portals for Vietnamese local-government units."""
+from importlib import metadata
 
-__version__ = "0.1.0"
+try:
+    __version__ = metadata.version("bantin")   # pyproject.toml's, the one place it is written
+except metadata.PackageNotFoundError:          # pragma: no cover - run from a checkout without installing
+    __version__ = "0"

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from .. import urls
-from ..importer.fetch import VERSION
+from .. import __version__ as VERSION
 from .models import MAX_PAGES, inside
 
 USER_AGENT = f"Bantin/{VERSION} (federation portal; reads its member sites' exports)"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Optional
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -18,10 +17,8 @@ from urllib.robotparser import RobotFileParser
 import httpx
 from charset_normalizer import from_bytes
 
-try:
-    VERSION = metadata.version("bantin")
-except metadata.PackageNotFoundError:   # pragma: no cover - run from a checkout without installing
-    VERSION = "0"
+from .. import __version__ as VERSION
+
 USER_AGENT = f"Bantin/{VERSION} (bantin import; reads an old portal's bulletins for a new one)"   # ASCII: an HTTP header
 TIMEOUT = 20.0
 DELAY = 1.0
