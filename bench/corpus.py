@@ -26,7 +26,7 @@ from typing import Optional
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+from shared import SEEDS  # noqa: E402  (the workplace's seed articles)
 START, END = datetime(2015, 1, 1), datetime(2025, 12, 31)
 # Share of each kind of bulletin: plain news, meeting records, public-opinion summaries.
 KINDS = (("news", 0.6), ("meeting", 0.25), ("opinion", 0.15))

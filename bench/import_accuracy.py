@@ -40,7 +40,7 @@ from generator.documents import slug as document_slug  # noqa: E402
 from generator.vietnamese import fold, person_key  # noqa: E402
 from run import write_readme  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+from shared import SEEDS  # noqa: E402
 START_MARK, END_MARK = "<!-- import:accuracy:start -->", "<!-- import:accuracy:end -->"
 FIELDS = ["title", "date", "start", "place", "format", "chairs", "guests", "contributions", "documents", "byline",
           "source"]

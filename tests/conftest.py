@@ -14,8 +14,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-FEEDCHECK = SHARED / "tools" / "feedcheck" / "feedcheck.py"
+
+sys.path.insert(0, str(ROOT / "bench"))
+from shared import FEEDCHECK, SEEDS  # noqa: E402  (the workplace's seed articles and feed checker)
+
+
+def feedcheck_path() -> Path:
+    """FEEDCHECK, or a failure that says where it was looked for and how to point at it."""
+    if not FEEDCHECK.is_file():
+        raise AssertionError(f"the strict feed checker is not at {FEEDCHECK}: put shared/ beside the "
+                             "checkout, or set BANTIN_SHARED to the folder holding tools/feedcheck/")
+    return FEEDCHECK
 SITE_URL = "https://bantin.example.vn/"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]

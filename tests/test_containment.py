@@ -21,7 +21,7 @@ from lxml import etree
 from lxml import html as lhtml
 from PIL import Image
 
-from conftest import FEEDCHECK, bantin, make_project
+from conftest import feedcheck_path, bantin, make_project
 
 HEAD = "---\ntitle: {title}\nslug: {slug}\ndate: 2024-03-03 09:00\ncategory: chinh-quyen\nunit: phuong-gia-thuy\n"
 
@@ -252,7 +252,7 @@ def test_hostile_text_is_inert_in_pages_json_ld_feeds_calendars_and_search(proje
     import subprocess
     import sys
     for feed in ("feed.xml", "atom.xml"):
-        result = subprocess.run([sys.executable, str(FEEDCHECK), str(site / feed)], capture_output=True, text=True)
+        result = subprocess.run([sys.executable, str(feedcheck_path()), str(site / feed)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
 
 

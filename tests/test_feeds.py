@@ -13,7 +13,7 @@ import lxml.html
 import yaml
 from lxml import etree
 
-from conftest import FEEDCHECK, ROOT, SITE_URL, bantin, make_project
+from conftest import feedcheck_path, ROOT, SITE_URL, bantin, make_project
 from generator.content.reader import Reader
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -38,7 +38,7 @@ def all_feeds(site: Path) -> list[Path]:
 
 def feedcheck(*args: str) -> subprocess.CompletedProcess:
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return subprocess.run([sys.executable, str(FEEDCHECK), "--now", now, "--lang", "vi",
+    return subprocess.run([sys.executable, str(feedcheck_path()), "--now", now, "--lang", "vi",
                            "--max-items", str(FEED_ITEMS), *args], capture_output=True, text=True)
 
 

@@ -16,12 +16,11 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import ROOT, bantin, make_project
+from conftest import ROOT, SEEDS, bantin, make_project
 from generator.content.reader import decode, load_yaml, split_front_matter
 from generator.images import reduce_upload
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
-SEEDS = ROOT.parent / "shared" / "seeds"
 SEED = {  # seed file -> (unit, category), as the editor would give them
     "000_0650207afd5352c7.txt": ("phuong-ngoc-thuy", "hoat-dong-cac-phuong"),
     "001_417a237fee2b020e.txt": ("huyen-bach-thong", "du-luan-xa-hoi"),
