@@ -446,7 +446,7 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
         if binary and made.settings.members:
             with timed(made.timings, "members-search"):
                 try:
-                    federation_index.write(made.site, binary, folder, made.store)
+                    federation_index.write(made.site, binary, folder, made.store, made.settings.jobs)
                 except search.PagefindError as exc:
                     raise BuildError(str(exc)) from None
     finally:

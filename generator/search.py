@@ -231,6 +231,17 @@ class Part:
         return f"{urls.SEARCH_BUNDLE}{self.name}/" if self.name else urls.SEARCH_BUNDLE
 
     @property
+    def span(self) -> tuple[str, str]:
+        """The first and last month it covers, 'YYYY-MM'."""
+        first, last = self.prefixes[0].strip("/").split("/"), self.prefixes[-1].strip("/").split("/")
+        return (f"{first[0]}-{first[1] if len(first) > 1 else '01'}", f"{last[0]}-{last[1] if len(last) > 1 else '12'}")
+
+    def bundle(self, path: str) -> dict:
+        """This part as the search page lists it (see `bundles`)."""
+        oldest, newest = self.span if self.name else ("", "")
+        return {"path": path, "options": {}, "records": self.pages, "oldest": oldest, "newest": newest}
+
+    @property
     def glob(self) -> str:
         globs = [f"{p}**/*.html" for p in self.prefixes]
         return globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}"
@@ -282,12 +293,32 @@ def _group(urls: list[str], depth: int) -> dict[str, list[str]]:
 
 
 def bundles(site: Site) -> list[dict]:
-    """What the search page loads: one Pagefind bundle per part, merged by the browser
-    (`mergeIndex` options per bundle).  Other sites' bundles can be added to this list."""
-    own = [{"path": p.path, "options": {}} for p in parts(b.url for b in site.bulletins if not b.remote)]
-    # A federation portal's own index of its members' bulletins (federation/index.py), merged as a part.
-    members = [{"path": urls.MEMBERS_BUNDLE, "options": {}}] if any(b.remote for b in site.bulletins) else []
-    return own + members
+    """What the search page loads of the site's own index: one Pagefind bundle per part, merged by
+    the browser (`mergeIndex` options per bundle).  Other indexes' bundles are added to this list
+    (a federation portal's index of its members, federation/index.py), then `schedule` orders them."""
+    return [p.bundle(p.path) for p in parts(b.url for b in site.bulletins if not b.remote)]
+
+
+# Records the search page searches at first: a province's hundred thousand would cost a reader
+# megabytes a query (every part's page list and filters), so the newest parts holding this many are
+# loaded, and the older ones when the reader asks for the archive, an older year or the oldest first.
+# $BANTIN_SEARCH_FIRST_RECORDS sets it; 0 loads every part at first.
+FIRST_RECORDS = 12000
+FIRST_RECORDS_ENV = "BANTIN_SEARCH_FIRST_RECORDS"
+
+
+def schedule(listed: list[dict], first: Optional[int] = None) -> list[dict]:
+    """The bundles newest first, each marked `later` once those before it hold `first` records."""
+    if first is None:
+        configured = os.environ.get(FIRST_RECORDS_ENV, "").strip()
+        first = int(configured) if configured.isdigit() else FIRST_RECORDS
+    first = first or sum(b["records"] for b in listed) + 1
+    ordered = sorted(listed, key=lambda b: b["newest"], reverse=True)
+    held = 0
+    for b in ordered:
+        b["later"] = held >= first
+        held += b["records"]
+    return ordered
 
 
 class Indexing:

@@ -12,13 +12,13 @@ CATEGORIES = [{"key": "tin-tuc", "name": "Tin tức"}, {"key": "du-luan-xa-hoi",
 TOPICS = [{"key": "moi-truong", "name": "Môi trường"}, {"key": "an-sinh-xa-hoi", "name": "An sinh xã hội"}]
 
 
-def bulletin(unit: str, name: str, day: int, word: str, concern: str = "", hour: int = 8) -> str:
+def bulletin(unit: str, name: str, day: int, word: str, concern: str = "", hour: int = 8, month: int = 5) -> str:
     """A news bulletin with a meeting record, and with an opinion summary when `concern` is given."""
     matter = {
-        "title": f"Hội nghị {word} của {name}", "date": f"2024-05-{day:02d} {hour:02d}:00",
+        "title": f"Hội nghị {word} của {name}", "date": f"2024-{month:02d}-{day:02d} {hour:02d}:00",
         "category": "du-luan-xa-hoi" if concern else "tin-tuc", "unit": unit, "topics": ["moi-truong"],
         "summary": f"{name} tổ chức hội nghị {word} với nhân dân.",
-        "meeting": {"start": f"2024-05-{day:02d} 08:00", "location": f"Hội trường {name}", "format": "hội nghị",
+        "meeting": {"start": f"2024-{month:02d}-{day:02d} 08:00", "location": f"Hội trường {name}", "format": "hội nghị",
                     "chairs": [{"name": f"Chủ tọa {word}", "role": "Bí thư"}],
                     "documents": [{"number": f"{day}-QĐ/ĐU", "title": "Quyết định thành lập tổ"}]},
     }

@@ -24,7 +24,8 @@ from test_core import plain_theme, settings_of
 from test_feeds import feedcheck
 
 from generator import build as core
-from generator import urls
+from generator import search, urls
+from generator.federation import index as members_index
 
 DISTRICT = {"key": "quan-long-bien", "name": "Quận Long Biên", "level": "quận"}
 WARDS = [("phuong-an-binh", "Phường An Bình", "alpha", "Ngập úng đường Ngô Gia Tự"),
@@ -122,7 +123,7 @@ def federation(tmp_path_factory):
         project = member_project(base / key, ward_url(key), [DISTRICT, {"key": key, "name": name, "level": "phường",
                                                               "parent": DISTRICT["key"]}],
                                  [bulletin(key, name, 3, word, concern, hour=8 + n),
-                                  bulletin(key, name, 9, word + " lần hai", hour=8 + n)])
+                                  bulletin(key, name, 9, word + " lần hai", hour=8 + n, month=6)])
         core.build(settings_of(project, search=False, jobs=1, cache_dir=None), plain_theme(project), site)
     portal = member_project(base / "portal", PORTAL_URL, [DISTRICT],
                             [bulletin(DISTRICT["key"], "Quận Long Biên", 1, "quận")])
@@ -132,7 +133,10 @@ def federation(tmp_path_factory):
         out = base / f"portal-site-{next(runs)}"
         settings = settings_of(portal, **{"members": tuple(sources), "member_timeout": 1.0,
                                           "member_max_bytes": 1_000_000, "search": search, "jobs": 1, **changes})
-        return out, core.build(settings, plain_theme(portal), out)
+        # The members' index in parts of a month (three records) each, as a province's is.
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv(members_index.PART_RECORDS_ENV, "3")
+            return out, core.build(settings, plain_theme(portal), out)
 
     yield sources, handler, build_portal, servers
     for server in servers:
@@ -211,7 +215,7 @@ def test_a_province_reads_the_district_and_keeps_each_wards_address(federation, 
     assert {b.origin.site_url for b in remote} == {PORTAL_URL, *(ward_url(key) for key, *_ in WARDS)}
     first = ward_url(WARDS[0][0])
     assert {b.url for b in remote if b.unit.key == WARDS[0][0]} == {
-        f"{first}2024/05/hoi-nghi-alpha-cua-phuong-an-binh/", f"{first}2024/05/hoi-nghi-alpha-lan-hai-cua-phuong-an-binh/"}
+        f"{first}2024/05/hoi-nghi-alpha-cua-phuong-an-binh/", f"{first}2024/06/hoi-nghi-alpha-lan-hai-cua-phuong-an-binh/"}
 
 
 def test_an_unchanged_member_is_asked_conditionally(federation):
@@ -224,8 +228,13 @@ def test_an_unchanged_member_is_asked_conditionally(federation):
 
 def test_the_search_index_of_members_is_served_by_the_portal(portal):
     site, made = portal
-    entry = json.loads((site / urls.MEMBERS_BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["vi"]["page_count"] == 6
+    # In two parts, a month each, both on the search page's list of what it merges.
+    page = (site / urls.file_of(urls.SEARCH)).read_text(encoding="utf-8")
+    parts = [f"{urls.MEMBERS_BUNDLE}2024-06/", f"{urls.MEMBERS_BUNDLE}2024-05/"]
+    assert all(f'"{part}"' in page for part in parts), page
+    counts = [json.loads((site / part / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["vi"]["page_count"]
+              for part in parts]
+    assert counts == [3, 3]
 
 
 @pytest.fixture(scope="module")
@@ -252,6 +261,44 @@ def test_one_search_finds_every_members_bulletins_and_a_unit_filter_narrows_to_o
     assert hosts == ["phuong-bao-lam.example.vn"] * 2
     hosts = result_hosts(page, portal_server + "tim-kiem/?q=charlie")
     assert hosts == ["phuong-cam-tu.example.vn"] * 2
+
+
+@pytest.fixture(scope="module")
+def portal_in_parts(federation):
+    """The portal again, its search page loading at first only the newest parts holding 4 records:
+    its own (1) and the members' June part (3); their May part is the archive."""
+    sources, handler, build_portal, servers = federation
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(search.FIRST_RECORDS_ENV, "4")
+        site, _ = build_portal(search=True)
+    server = serve_dir(site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_large_portal_searches_its_newest_parts_and_the_archive_when_asked(portal_in_parts, page):
+    asked = []
+    page.on("request", lambda r: asked.append(r.url))
+    hosts = result_hosts(page, portal_in_parts + "tim-kiem/?q=hoi+nghi")
+    own = urlsplit(portal_in_parts).netloc
+    assert sorted(hosts) == sorted([own] + [f"{key}.example.vn" for key, *_ in WARDS]), hosts
+    assert not [u for u in asked if "/2024-05/" in u]        # the archive costs nothing until asked for
+    assert "Đã tìm trong các tin mới nhất" in page.locator(".bt-search__status").text_content()
+    archive = page.locator(".bt-search__archive")
+    assert archive.text_content() == "Tìm cả trong 3 tin cũ hơn (đến tháng 5/2024)"
+    archive.click()
+    page.wait_for_function("document.querySelectorAll('.bt-result').length === 7")
+    hosts = page.locator(".bt-result__title a").evaluate_all("links => links.map(a => new URL(a.href).host)")
+    for key, *_ in WARDS:
+        assert hosts.count(f"{key}.example.vn") == 2, hosts
+    assert archive.is_hidden()
+    assert "Tìm thấy 7 kết quả" in page.locator(".bt-search__status").text_content()
+    # The oldest first, or a year the archive holds, searches the archive by itself.
+    for asking in ("q=hoi+nghi&sap-xep=cu-nhat", "q=hoi+nghi&nam=2024"):
+        page.goto(portal_in_parts + "tim-kiem/?" + asking)
+        page.wait_for_function("document.querySelectorAll('.bt-result').length === 7")
+        assert archive.is_hidden()
 
 
 # ------------------------------------------------------------------ faults

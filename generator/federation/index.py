@@ -4,38 +4,80 @@ A member's bulletin has no page here to index, so Pagefind is given its record (
 lead and structured facts, search.plain_text; the same metadata and filters as the
 portal's own pages, search.record) with its address on the member's site, through
 Pagefind's Node API (records.mjs) run on the build's own Pagefind binary.  The result is
-a second bundle (urls.MEMBERS_BUNDLE) that the search page merges with the portal's own
-(search.bundles): a query reaches every member and filters by unit work across them, with no
+bundles under urls.MEMBERS_BUNDLE that the search page merges with the portal's own
+(`bundles`): a query reaches every member and filters by unit work across them, with no
 request to another host.
+
+A province holds a hundred thousand records: one Pagefind run over them all takes minutes
+and gigabytes.  So the records are cut into parts by month of publication, as the portal's
+own pages are by year (search.parts), each part indexed by a run of its own, two at a time,
+each kept in the cache under the digest of its records: new bulletins re-index the newest
+part alone.
 """
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Optional
 
 from .. import search, urls
 from ..cache import TREE_CHECK, Store, digest
+from ..content.models import Bulletin
 from ..site import Site
+from ..sitefolder import link_or_copy
 
 SCRIPT = Path(__file__).with_name("records.mjs")
 NODE_API = "node_modules/pagefind/lib/index.js"
+# Records one Pagefind run indexes at most: a run's time and memory grow faster than its records,
+# and each part costs a query a few kilobytes of its own.  $BANTIN_MEMBERS_PART_RECORDS sets it, 0 is one index.
+PART_RECORDS = 10000
+PART_RECORDS_ENV = "BANTIN_MEMBERS_PART_RECORDS"
 
-def records(site: Site) -> list[dict]:
-    """One custom record per member bulletin, in the shape Pagefind's addCustomRecord takes."""
-    out = []
-    for b in site.bulletins:
-        if b.remote:
-            r = search.record(site, b)
-            filters: dict[str, list[str]] = {}
-            for key, value in r.filters:
-                filters.setdefault(key, []).append(value)
-            out.append({"url": b.url, "content": f"{b.title}. {search.plain_text(b)}", "language": search.LANGUAGE,
-                        "meta": r.meta, "filters": filters, "sort": r.sort})
-    return out
+
+def part_records() -> int:
+    configured = os.environ.get(PART_RECORDS_ENV, "").strip()
+    return int(configured) if configured.isdigit() else PART_RECORDS
+
+
+def record(site: Site, b: Bulletin) -> dict:
+    """A member bulletin's custom record, in the shape Pagefind's addCustomRecord takes."""
+    r = search.record(site, b)
+    filters: dict[str, list[str]] = {}
+    for key, value in r.filters:
+        filters.setdefault(key, []).append(value)
+    return {"url": b.url, "content": f"{b.title}. {search.plain_text(b)}", "language": search.LANGUAGE,
+            "meta": r.meta, "filters": filters, "sort": r.sort}
+
+
+def parts(site: Site) -> list[tuple[search.Part, list[Bulletin]]]:
+    """The members' bulletins by part, newest part first (search.parts over their months)."""
+    remote = [b for b in site.bulletins if b.remote]
+    if not remote:
+        return []
+    keyed = [(f"{b.date:%Y/%m}/{n}/", b) for n, b in enumerate(remote)]
+    cut = search.parts((k for k, _ in keyed), part_records())
+    where = {prefix: part for part in cut for prefix in part.prefixes}
+    members: dict[str, list[Bulletin]] = {part.name: [] for part in cut}
+    for k, b in keyed:
+        part = where.get("") or where.get(k[:5]) or where[k[:8]]
+        members[part.name].append(b)
+    return [(part, members[part.name]) for part in cut]
+
+
+def path(part: search.Part) -> str:
+    """The site path of a part's bundle."""
+    return f"{urls.MEMBERS_BUNDLE}{part.name}/" if part.name else urls.MEMBERS_BUNDLE
+
+
+def bundles(site: Site) -> list[dict]:
+    """The members' bundles as the search page merges them (search.bundles' shape), newest first."""
+    return [part.bundle(path(part)) for part, _ in parts(site)]
+
 
 def node_api(project_dir: Optional[Path]) -> Path:
     """npm's `pagefind` package, where find_binary looks for the binary: the project's, then Bantin's."""
@@ -44,6 +86,7 @@ def node_api(project_dir: Optional[Path]) -> Path:
             return (Path(base) / NODE_API).absolute()
     raise search.PagefindError("Không tìm thấy gói npm pagefind (the pagefind npm package is missing): "
                                "chạy `npm install --omit=dev` trong thư mục dự án.")
+
 
 def as_lines(items: list[dict]) -> bytes:
     """Records as records.mjs reads them: one JSON object a line."""
@@ -64,23 +107,33 @@ def index_records(lines: bytes, out: Path, binary: Path, project_dir: Optional[P
                               capture_output=True, text=True, env=env, timeout=3600)
     if done.returncode != 0:
         raise search.PagefindError(f"Pagefind lỗi khi tạo chỉ mục của các trang thành viên:\n{done.stderr.strip()}")
-
-
-def write(site: Site, binary: Path, site_dir: Path, store: Store) -> int:
-    """The members' bundle into `site_dir`, or the one the store kept for the same records; their count."""
-    items = records(site)
-    if not items:
-        return 0
-    out = Path(site_dir) / urls.MEMBERS_BUNDLE
-    lines = as_lines(items)
-    key = digest("members-index", search.version(binary), SCRIPT.read_bytes(), lines)
-    store.used.setdefault("search", set()).add(key)
-    kept = store.tree("search", key)
-    if kept is not None:
-        shutil.copytree(kept, out, ignore=shutil.ignore_patterns(TREE_CHECK))
-        return len(items)
-    index_records(lines, out, binary, site.settings.content_dir.resolve().parent)
     for name in search.UNUSED_BUNDLE_FILES:
         (out / name).unlink(missing_ok=True)
-    store.put_tree("search", key, out)
-    return len(items)
+
+
+def write(site: Site, binary: Path, site_dir: Path, store: Store, jobs: int = 0) -> int:
+    """The members' bundles into `site_dir`, each made now or taken from the store for the same
+    records, `jobs` runs at a time (one per core); the number of records."""
+    cut = parts(site)
+    if not cut:
+        return 0
+    project_dir = site.settings.content_dir.resolve().parent
+    version, script = search.version(binary), SCRIPT.read_bytes()
+    used = store.used.setdefault("search", set())
+
+    def one(part: search.Part, members: list[Bulletin]) -> None:
+        out = Path(site_dir) / path(part)
+        lines = as_lines([record(site, b) for b in members])
+        key = digest("members-index", version, script, lines)
+        used.add(key)
+        kept = store.tree("search", key)
+        if kept is not None:
+            shutil.copytree(kept, out, ignore=shutil.ignore_patterns(TREE_CHECK), copy_function=link_or_copy)
+            return
+        index_records(lines, out, binary, project_dir)
+        store.put_tree("search", key, out)
+
+    with ThreadPoolExecutor(max(1, min(jobs or os.cpu_count() or 1, len(cut)))) as pool:
+        for done in [pool.submit(one, part, members) for part, members in cut]:
+            done.result()
+    return sum(len(members) for _, members in cut)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import search, urls
+from ..federation import index as members_index
 from ..site import Site
 from .base import Feature, Page
 
@@ -18,7 +19,7 @@ def search_page(site: Site) -> list[Page]:
     return [Page(urls.SEARCH, "bantin/search.html", "Tìm kiếm", {
         "facets": facets,
         "sorts": SORTS,
-        "bundles": search.bundles(site),
+        "bundles": search.schedule(search.bundles(site) + members_index.bundles(site)),
         "meta_weights": search.META_WEIGHTS,
     }, description=f"Tìm tin bài trên {site.settings.site_name}, gõ có dấu hoặc không dấu.")]
 

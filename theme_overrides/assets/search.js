@@ -3,6 +3,8 @@
 // The index comes in parts (a year each, and other portals' indexes): the first bundle is
 // loaded, the others merged into it (Pagefind's mergeIndex), and each is tagged with a
 // filter of its own, so that results sorted by date can be taken from each part in its order.
+// Parts marked `later` (the older years of a large portal) are merged only when the reader asks
+// for them: the archive button, a year they do not cover, or the oldest first.
 const PAGE_SIZE = 10;
 const TYPING_MS = 250;     // results as the reader types, once they pause this long
 const SORTS = { "moi-nhat": { date: "desc" }, "cu-nhat": { date: "asc" } };
@@ -22,7 +24,10 @@ const active = root.querySelector(".bt-search__active");
 
 const site = new URL(root.dataset.root || "./", location.href);
 const bundles = JSON.parse(root.dataset.bundles || "[]")
-  .map((b) => ({ url: new URL(b.path, site), options: b.options || {} }));
+  .map((b) => ({ ...b, url: new URL(b.path, site), options: b.options || {} }));
+const first = bundles.filter((b) => !b.later);
+let older = bundles.filter((b) => b.later);
+const archive = root.querySelector(".bt-search__archive");
 let pagefind = null;
 let source = null;
 let terms = [];
@@ -33,22 +38,50 @@ let generation = 0;
 const fold = (s) => s.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase();
 const words = (s) => fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
+const ranking = { metaWeights: JSON.parse(root.dataset.metaWeights || "{}") };
+const settings = (b) => ({
+  baseUrl: site.pathname, ranking, ...b.options,
+  mergeFilter: { ...(b.options.mergeFilter || {}), [PART]: String(bundles.indexOf(b)) },
+});
+
 // Loaded once, on first focus or first search; a failed load is tried again next time.
 function engine() {
   pagefind ||= (async () => {
-    if (!bundles.length) throw new Error("no search index on this site");
-    const ranking = { metaWeights: JSON.parse(root.dataset.metaWeights || "{}") };
-    const settings = (b, n) => ({
-      baseUrl: site.pathname, ranking, ...b.options,
-      mergeFilter: { ...(b.options.mergeFilter || {}), [PART]: String(n) },
-    });
-    const pf = await import(new URL("pagefind.js", bundles[0].url).href);
-    await pf.options(settings(bundles[0], 0));
-    await Promise.all(bundles.slice(1).map((b, n) => pf.mergeIndex(b.url.href, settings(b, n + 1))));
+    if (!first.length) throw new Error("no search index on this site");
+    const pf = await import(new URL("pagefind.js", first[0].url).href);
+    await pf.options(settings(first[0]));
+    await Promise.all(first.slice(1).map((b) => pf.mergeIndex(b.url.href, settings(b))));
     await pf.filters(); // every filter's data: a search counts its results per filter value from it
     return pf;
   })().catch((err) => { pagefind = null; throw err; });
   return pagefind;
+}
+
+// The older parts merged in, once (a failed merge is tried again next time).
+let widening = null;
+function widen(pf) {
+  widening ||= (async () => {
+    const adding = older;
+    await Promise.all(adding.map((b) => pf.mergeIndex(b.url.href, settings(b))));
+    older = [];
+    await pf.filters();
+  })().catch((err) => { widening = null; throw err; });
+  return widening;
+}
+
+// "5/2024" for "2024-05".
+const month = (ym) => ym.split("-").reverse().map(Number).join("/");
+// The search needs the older parts: the oldest first, or a year that one of them holds.
+const needsOlder = (filters) => older.length > 0 && (sortSelect.value === "cu-nhat"
+  || (filters.year && older.some((b) => !b.oldest || (b.oldest <= `${filters.year}-12` && b.newest >= `${filters.year}-01`))));
+
+function showArchive() {
+  archive.hidden = !older.length;
+  if (older.length) {
+    const n = older.reduce((sum, b) => sum + (b.records || 0), 0).toLocaleString("vi-VN");
+    const upto = older.map((b) => b.newest).filter(Boolean).sort().pop();
+    archive.textContent = `Tìm cả trong ${n} tin cũ hơn` + (upto ? ` (đến tháng ${month(upto)})` : "");
+  }
 }
 
 // Results in the order of relevance: first those holding every word of the query as a word of
@@ -135,6 +168,7 @@ async function run() {
   more.hidden = true;
   if (!query && !hasFilters) {
     status.textContent = "Nhập từ khóa hoặc chọn bộ lọc để tìm tin bài.";
+    archive.hidden = true;
     showCounts(null);
     list.setAttribute("aria-busy", "false");
     return;
@@ -144,6 +178,7 @@ async function run() {
   let search;
   try {
     const pf = await engine();
+    if (needsOlder(filters)) await widen(pf);
     const sort = SORTS[sortSelect.value] || (query ? undefined : SORTS["moi-nhat"]);
     search = await pf.search(query || null, { filters });
     const found = sort ? await dated(pf, query || null, filters, sort, search) : await ranked(pf, query, filters, search);
@@ -165,6 +200,8 @@ async function run() {
     ? (query ? `Không tìm thấy kết quả nào cho “${query}”. Thử bớt từ khóa hoặc bỏ bớt bộ lọc.`
              : "Không có tin bài nào khớp với bộ lọc.")
     : (query ? `Tìm thấy ${n} kết quả cho “${query}”.` : `${n} tin bài khớp với bộ lọc.`);
+  if (older.length) status.textContent += " Đã tìm trong các tin mới nhất.";
+  showArchive();
   showCounts(search.filters);
   await showMore(token);
 }
@@ -275,6 +312,15 @@ reset.addEventListener("click", () => {
   run();
 });
 more.addEventListener("click", () => showMore(generation));
+archive.addEventListener("click", async () => {
+  archive.hidden = true;
+  try {
+    await widen(await engine());
+  } catch (err) {
+    console.error(err);
+  }
+  run();
+});
 window.addEventListener("popstate", () => { readAddress(); run(); });
 input.addEventListener("focus", () => { engine().catch(() => {}); }, { once: true });
 
