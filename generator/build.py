@@ -80,6 +80,7 @@ class Made:
     photos: Photos
     store: Store
     timings: dict[str, float] = field(default_factory=dict)
+    members_index: Optional[federation_index.Indexing] = None     # begun once the site is known
 
     @property
     def bulletin_urls(self) -> set[str]:
@@ -269,8 +270,10 @@ def collect(settings: Settings, content: ContentSet) -> Site:
     return site
 
 
-def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
-    """Every stage that decides what the site is, up to its pages and files (nothing written yet)."""
+def make(settings: Settings, memory: Optional[Memory] = None, binary: Optional[Path] = None) -> Made:
+    """Every stage that decides what the site is, up to its pages and files (nothing written yet).
+    With `binary`, a portal's index of its members is begun as soon as the site is known (it
+    depends on nothing else) and runs while the rest is made and written."""
     timings: dict[str, float] = {}
     config.check(settings)
     if settings.now is None:            # the build's clock, for scheduled bulletins and the footer's year
@@ -290,15 +293,22 @@ def make(settings: Settings, memory: Optional[Memory] = None) -> Made:
     with timed(timings, "collect"):
         site = collect(settings, content)
         site.share_image = share_image(settings, content, photos)
-    with timed(timings, "views"):
-        # Files that need only the site are made in a second process while this one makes the pages.
-        made_files = parallel.later(lambda: [f for feature in FEATURES for f in feature.files(site)],
-                                    len(site.bulletins), settings.jobs)
-        pages = [page for feature in FEATURES for page in feature.pages(site)]
-    with timed(timings, "feeds"):       # what is left of them once the pages are made
-        files = made_files()
-        files += [f for feature in FEATURES for f in feature.index(site, pages)]
-    return Made(settings, content, site, pages, files, site.nav, photos, store, timings)
+    with timed(timings, "members-records"):
+        members_index = federation_index.start(site, binary, store, settings.jobs) if settings.members else None
+    try:
+        with timed(timings, "views"):
+            # Files that need only the site are made in a second process while this one makes the pages.
+            made_files = parallel.later(lambda: [f for feature in FEATURES for f in feature.files(site)],
+                                        len(site.bulletins), settings.jobs)
+            pages = [page for feature in FEATURES for page in feature.pages(site)]
+        with timed(timings, "feeds"):       # what is left of them once the pages are made
+            files = made_files()
+            files += [f for feature in FEATURES for f in feature.index(site, pages)]
+    except BaseException:
+        if members_index is not None:
+            members_index.stop()
+        raise
+    return Made(settings, content, site, pages, files, site.nav, photos, store, timings, members_index)
 
 
 # ------------------------------------------------------------------ writing
@@ -404,7 +414,7 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
     final = Path(os.path.abspath(site_dir))
     with collector_tuned():
         binary = pagefind(settings)
-        made = make(settings)
+        made = make(settings, binary=binary)
         try:
             with sitefolder.fresh(final) as temp, contextlib.ExitStack() as stack:
                 search_dir = stack.enter_context(search.mirror(made.store)) if binary else None
@@ -421,6 +431,8 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
             raise sitefolder.plainly(exc, final) from None
         finally:
             made.photos.close()
+            if made.members_index is not None:
+                made.members_index.stop()
         forget_unused(made.store)
     return made
 
@@ -443,10 +455,10 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
                     indexing[0].wait()
                 except search.PagefindError as exc:
                     raise BuildError(str(exc)) from None
-        if binary and made.settings.members:
-            with timed(made.timings, "members-search"):
+        if made.members_index is not None:
+            with timed(made.timings, "members-search"):     # what is left of it once the pages are written
                 try:
-                    federation_index.write(made.site, binary, folder, made.store, made.settings.jobs)
+                    made.members_index.into(folder)
                 except search.PagefindError as exc:
                     raise BuildError(str(exc)) from None
     finally:

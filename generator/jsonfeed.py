@@ -94,7 +94,9 @@ def site_record(site: Site, **more) -> dict:
     }
 
 
-def feed(site: Site, title: str, path: str, home: str, items: list[dict], **extension) -> Asset:
+def feed(site: Site, title: str, path: str, home: str, items: list[dict], record: dict, **extension) -> Asset:
+    """One JSON Feed file; `record` is `site_record(site)`, made once for all of a build's feeds
+    (its member list is a walk over every bulletin: a province has a hundred thousand)."""
     settings = site.settings
     body = {
         "version": VERSION,
@@ -108,7 +110,7 @@ def feed(site: Site, title: str, path: str, home: str, items: list[dict], **exte
     if settings.site_description:
         body["description"] = nfc(settings.site_description)
     body["authors"] = [{"name": nfc(settings.publisher or settings.site_name), "url": settings.absolute("")}]
-    body["_bantin"] = site_record(site, **extension)
+    body["_bantin"] = {**record, **extension}
     body["items"] = items
     return Asset(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
@@ -122,9 +124,11 @@ def feed_files(site: Site) -> list[Asset]:
     def items(bulletins: Sequence[Bulletin]) -> list[dict]:
         return [item(site, b, builder.content(b)) for b in bulletins[:count]]
 
-    out = [feed(site, name, urls.json_feed(), urls.HOME, items(site.bulletins))]
+    record = site_record(site)
+    out = [feed(site, name, urls.json_feed(), urls.HOME, items(site.bulletins), record)]
     for kind, key, url, scoped in scopes(site):
-        out.append(feed(site, f"{scope_title(site, kind, key)} — {name}", urls.json_feed(url), url, items(scoped)))
+        out.append(feed(site, f"{scope_title(site, kind, key)} — {name}", urls.json_feed(url), url, items(scoped),
+                        record))
     return out
 
 
@@ -132,12 +136,13 @@ def export_files(site: Site) -> list[Asset]:
     """Every published bulletin, EXPORT_PAGE a page, each page pointing at the next."""
     bulletins = site.bulletins
     count = max(1, ceil(len(bulletins) / EXPORT_PAGE))
+    record = site_record(site)
     out = []
     for n in range(1, count + 1):
         chunk = bulletins[(n - 1) * EXPORT_PAGE:n * EXPORT_PAGE]
         more = {"next_url": site.settings.absolute(urls.export_page(n + 1))} if n < count else {}
         out.append(feed(site, f"{site.settings.site_name} — dữ liệu tin bài, trang {n}/{count}",
-                        urls.export_page(n), urls.HOME, [item(site, b) for b in chunk],
+                        urls.export_page(n), urls.HOME, [item(site, b) for b in chunk], record,
                         page=n, pages=count, total=len(bulletins), **more))
     return out
 

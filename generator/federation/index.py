@@ -111,29 +111,60 @@ def index_records(lines: bytes, out: Path, binary: Path, project_dir: Optional[P
         (out / name).unlink(missing_ok=True)
 
 
-def write(site: Site, binary: Path, site_dir: Path, store: Store, jobs: int = 0) -> int:
-    """The members' bundles into `site_dir`, each made now or taken from the store for the same
-    records, `jobs` runs at a time (one per core); the number of records."""
-    cut = parts(site)
-    if not cut:
-        return 0
-    project_dir = site.settings.content_dir.resolve().parent
-    version, script = search.version(binary), SCRIPT.read_bytes()
-    used = store.used.setdefault("search", set())
+class Indexing:
+    """The members' parts indexed in the background, `jobs` Pagefind runs at a time, from the
+    moment the site is known: the runs take the core the build's single-process stages leave
+    idle.  Each part is kept in the store under the digest of its records; `into` waits for the
+    runs and puts every part into the site."""
 
-    def one(part: search.Part, members: list[Bulletin]) -> None:
-        out = Path(site_dir) / path(part)
-        lines = as_lines([record(site, b) for b in members])
-        key = digest("members-index", version, script, lines)
-        used.add(key)
-        kept = store.tree("search", key)
-        if kept is not None:
-            shutil.copytree(kept, out, ignore=shutil.ignore_patterns(TREE_CHECK), copy_function=link_or_copy)
-            return
-        index_records(lines, out, binary, project_dir)
-        store.put_tree("search", key, out)
+    def __init__(self, site: Site, binary: Path, store: Store, jobs: int = 0):
+        self.store, self.binary = store, binary
+        self.project_dir = site.settings.content_dir.resolve().parent
+        self.scratch = Path(tempfile.mkdtemp(prefix="bantin-members-"))
+        version, script = search.version(binary), SCRIPT.read_bytes()
+        used = store.used.setdefault("search", set())
+        # The records are made here, before any run starts: the threads below only wait for Pagefind.
+        self.parts: list[tuple[search.Part, str]] = []
+        todo = []
+        self.records = 0
+        for part, members in parts(site):
+            lines = as_lines([record(site, b) for b in members])
+            key = digest("members-index", version, script, lines)
+            used.add(key)
+            self.parts.append((part, key))
+            self.records += len(members)
+            if store.tree("search", key) is None:
+                todo.append((part, key, lines))
+        self.pool = ThreadPoolExecutor(max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1)),
+                                       thread_name_prefix="bantin-members-index")
+        self.running = [self.pool.submit(self._one, *job) for job in todo]
 
-    with ThreadPoolExecutor(max(1, min(jobs or os.cpu_count() or 1, len(cut)))) as pool:
-        for done in [pool.submit(one, part, members) for part, members in cut]:
-            done.result()
-    return sum(len(members) for _, members in cut)
+    def _made(self, part: search.Part) -> Path:
+        return self.scratch / (part.name or "index")
+
+    def _one(self, part: search.Part, key: str, lines: bytes) -> None:
+        index_records(lines, self._made(part), self.binary, self.project_dir)
+        self.store.put_tree("search", key, self._made(part))
+
+    def into(self, site_dir: Path) -> int:
+        """Every part into `site_dir`, once made; the number of records."""
+        for run in self.running:
+            run.result()
+        for part, key in self.parts:
+            made = self._made(part)
+            source = made if made.is_dir() else self.store.tree("search", key)
+            shutil.copytree(source, Path(site_dir) / path(part), ignore=shutil.ignore_patterns(TREE_CHECK),
+                            copy_function=link_or_copy)
+        return self.records
+
+    def stop(self) -> None:
+        """Waits for the runs begun (a build that failed meanwhile) and removes what they made."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def start(site: Site, binary: Optional[Path], store: Store, jobs: int = 0) -> Optional[Indexing]:
+    """The members' index begun, for a portal with members' bulletins and a search."""
+    if binary is None or not any(b.remote for b in site.bulletins):
+        return None
+    return Indexing(site, binary, store, jobs)
