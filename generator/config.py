@@ -21,6 +21,9 @@ class Settings:
     language: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     per_page: int = 10
+    # Pages a listing goes back (section, unit, topic, year); older bulletins are in the month
+    # archive, which is always whole, and in search.  0: every page.
+    listing_pages: int = 100
     feed_items: int = 20
     drafts: bool = False               # show drafts (preview)
     future: bool = False               # show bulletins dated in the future (preview)
@@ -77,6 +80,10 @@ def check(settings: Settings) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"mkdocs.yml: plugins › bantin › {name}: là {value!r} (phải là số nguyên từ 1 trở lên, "
                             f"ví dụ {name}: {Settings.__dataclass_fields__[name].default})")
+    value = settings.listing_pages
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        problems.append(f"mkdocs.yml: plugins › bantin › listing_pages: là {value!r} (phải là số nguyên từ 0 trở lên; "
+                        f"0 là không giới hạn, ví dụ listing_pages: {Settings.listing_pages})")
     for n, member in enumerate(settings.members):
         if urlsplit(member).scheme not in ("http", "https") and not Path(member).is_dir():
             problems.append(f"mkdocs.yml: plugins › bantin › members[{n}]: {member!r} không phải địa chỉ http(s) "

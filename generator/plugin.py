@@ -25,6 +25,7 @@ class BantinConfig(base.Config):
     content_dir = c.Type(str, default="")          # default: MkDocs' docs_dir
     timezone = c.Type(str, default="Asia/Ho_Chi_Minh")
     per_page = c.Type(int, default=10)
+    listing_pages = c.Type(int, default=100)       # pages a listing goes back; 0: all (the month archive is whole)
     feed_items = c.Type(int, default=20)
     publisher = c.Type(str, default="")
     drafts = c.Optional(c.Type(bool))              # default: shown in `serve` only
@@ -78,6 +79,7 @@ class BantinPlugin(BasePlugin[BantinConfig]):
             language=(config.theme.get("language") or "vi") if config.theme else "vi",
             timezone=self.config.timezone,
             per_page=self.config.per_page,
+            listing_pages=self.config.listing_pages,
             feed_items=self.config.feed_items,
             preview=preview,
             drafts=preview if self.config.drafts is None else self.config.drafts,

@@ -53,6 +53,19 @@ def test_the_core_alone_builds_the_site_that_bantin_build_makes(demo_site, tmp_p
     assert differences(demo_site, project / "site") == []
 
 
+def test_a_listing_that_goes_back_no_further_says_where_the_older_bulletins_are(tmp_path):
+    project = make_project(tmp_path / "project")
+    settings = settings_of(project, per_page=3, listing_pages=1, search=False, cache_dir=None)
+    frontend.build(settings, plain_theme(project), project / "site")
+    site = project / "site"
+    assert not (site / "chuyen-muc/du-luan-xa-hoi/trang/2/index.html").exists()
+    older = lhtml.fromstring((site / "chuyen-muc/du-luan-xa-hoi/index.html").read_bytes()).cssselect(".bt-older")
+    assert older and re.match(r"Còn \d+ tin cũ hơn: xem theo tháng trong Lưu trữ hoặc tìm kiếm\.$",
+                              " ".join(older[0].text_content().split()))
+    links = [a.get("href") for a in older[0].cssselect("a")]
+    assert links[0].endswith("luu-tru/") and links[1].endswith("tim-kiem/")
+
+
 # ------------------------------------------------------------------ what is published
 
 # Asked for by hosts, robots and editors (the web editor is opened by its address), not by links.

@@ -182,6 +182,8 @@ def test_unit_parents_are_declared_and_never_circle(project):
 @pytest.mark.parametrize("option,value,expected", [
     ("feed_items", "-5", "feed_items: là -5 (phải là số nguyên từ 1 trở lên, ví dụ feed_items: 20)"),
     ("per_page", "0", "per_page: là 0 (phải là số nguyên từ 1 trở lên, ví dụ per_page: 10)"),
+    ("listing_pages", "-1", "listing_pages: là -1 (phải là số nguyên từ 0 trở lên; 0 là không giới hạn, "
+                            "ví dụ listing_pages: 100)"),
     ("timezone", "Mars/Phobos", "timezone: múi giờ 'Mars/Phobos' không có"),
 ])
 def test_settings_are_checked_and_named(project, option, value, expected):

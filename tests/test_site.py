@@ -180,6 +180,20 @@ def test_listings_paginate_at_per_page(tmp_path):
     assert {"luu-tru/2022/", "luu-tru/2022/02/", "don-vi/phuong-b/", "don-vi/quan-a/"} <= set(urls)
 
 
+def test_a_listing_goes_back_listing_pages_and_the_month_archive_is_whole(tmp_path):
+    files = {f"2022/n{i:02d}.md": bulletin(f"Tin số {i}", f"2022-02-{1 + i:02d} 08:00") for i in range(7)}
+    result = build(write_content(tmp_path, files), per_page=2, listing_pages=2)
+    urls = {p.url: p for p in result.pages}
+    for listing in ("chuyen-muc/tin-tuc/", "don-vi/phuong-b/", "luu-tru/2022/"):
+        assert f"{listing}trang/2/" in urls and f"{listing}trang/3/" not in urls
+        last = urls[f"{listing}trang/2/"]
+        assert [b.title for b in last.context["bulletins"]] == ["Tin số 4", "Tin số 3"]
+        assert last.context["older"] == 3 and last.context["pager"].next_url is None
+    month = [b.title for n in ("", "trang/2/", "trang/3/", "trang/4/") for b in urls["luu-tru/2022/02/" + n].context["bulletins"]]
+    assert month == [f"Tin số {i}" for i in range(6, -1, -1)]
+    assert "older" not in urls["luu-tru/2022/02/trang/4/"].context
+
+
 def test_drafts_and_future_bulletins_are_held_back_from_a_build(tmp_path):
     now = datetime(2024, 1, 1, 12, 0, tzinfo=VN)
     files = {

@@ -33,11 +33,18 @@ def scope_title(site: Site, kind: str, key: str) -> str:
     return f"Chủ đề {site.topic(key).name}"
 
 
-def listing(site: Site, url: str, title: str, items: Sequence, **context) -> list[Page]:
+def listing(site: Site, url: str, title: str, items: Sequence, whole: bool = False, **context) -> list[Page]:
+    """A scope's pages, `listing_pages` of them at most unless `whole` (the month archive): a
+    province's hundred thousand bulletins would be ten thousand pages a section that nobody
+    turns; the last page says where the older ones are."""
     pages = []
     scope = context.get("scope")
     feeds = feed_links(scope_title(site, *scope), url) if scope else []
     aside = headlines(site.bulletins[:ASIDE])
+    most = site.settings.listing_pages * site.settings.per_page
+    if most and not whole and len(items) > most:
+        context["older"] = len(items) - most
+        items = items[:most]
     for pager in paginate(items, url, site.settings.per_page):
         page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
         pages.append(Page(pager.url(pager.number), "bantin/listing.html", page_title,
@@ -111,7 +118,8 @@ def archive_pages(site: Site) -> list[Page]:
     for year, items in site.by_year.items():
         pages += listing(site, urls.year(year), f"Năm {year}", items, months=_months(site, year), year=year)
     for (year, month), items in site.by_month.items():
-        pages += listing(site, urls.month(year, month), month_name(year, month), items, year=year, month=month)
+        pages += listing(site, urls.month(year, month), month_name(year, month), items, whole=True,
+                         year=year, month=month)
     return pages
 
 
