@@ -259,11 +259,13 @@ def test_tracker_lists_seed_002_concerns_with_their_status(demo_site):
             found[text(title).removesuffix(status).strip()] = status
             assert "Quận Long Biên" in text(entry) and "tháng 11/2021" in text(entry)
     assert found == expected
-    # Counts by status add up to every concern listed.
+    # Counts by status add up to every concern of every topic (each topic's newest are listed here).
     counts = tree.cssselect(".bt-register > .bt-status-counts li")
     total = int(counts[0].cssselect("strong")[0].text)
     by_status = {text(li.cssselect(".bt-status")[0]): int(li.cssselect("strong")[0].text) for li in counts[1:]}
-    assert set(by_status) == STATUSES and sum(by_status.values()) == total == len(tree.cssselect(".bt-concern-entry"))
+    per_topic = [int(text(li).rsplit("(", 1)[1].rstrip(")")) for li in tree.cssselect(".bt-jump li")]
+    assert set(by_status) == STATUSES and sum(by_status.values()) == total == sum(per_topic)
+    assert len(tree.cssselect(".bt-concern-entry")) == sum(min(n, tracker.SHOWN) for n in per_topic)
 
 
 def test_tracker_chart_is_inline_svg_with_a_table_of_the_same_numbers(demo_site):
@@ -276,7 +278,8 @@ def test_tracker_chart_is_inline_svg_with_a_table_of_the_same_numbers(demo_site)
     table = tree.cssselect(".bt-chart__data table")[0]
     assert "11/2021" in [text(th) for th in table.cssselect("thead th")]
     totals = [int(text(row.cssselect("td")[-1])) for row in table.cssselect("tbody tr")]
-    assert sum(totals) == len(tree.cssselect(".bt-concern-entry"))
+    assert totals == [int(text(li).rsplit("(", 1)[1].rstrip(")")) for li in tree.cssselect(".bt-jump li")]
+    assert sum(totals) == int(tree.cssselect(".bt-register > .bt-status-counts li strong")[0].text)
     assert not tree.cssselect(".bt-chart script")
 
 
@@ -361,3 +364,24 @@ def test_a_document_page_links_its_file_with_its_type_and_size(demo_site):
     published = demo_site / target
     assert published.read_bytes().startswith(b"%PDF-") and link.get("type") == "application/pdf"
     assert text(link.getnext()) == f"(PDF, {round(published.stat().st_size / 1024)} KB)"
+
+
+def test_the_trackers_first_page_shows_each_topics_newest_concerns_and_links_the_rest(tmp_path, monkeypatch):
+    from conftest import make_project
+    from test_core import plain_theme, settings_of
+
+    from generator import frontend
+
+    monkeypatch.setattr(tracker, "SHOWN", 1)
+    project = make_project(tmp_path / "project")
+    frontend.build(settings_of(project, search=False, cache_dir=None, jobs=1), plain_theme(project), project / "site")
+    tree = lhtml.fromstring((project / "site" / "du-luan" / "index.html").read_bytes())
+    topics = tree.cssselect(".bt-tracker__topic")
+    assert topics and all(len(t.cssselect(".bt-concern-entry")) == 1 for t in topics)
+    more = [t for t in topics if t.cssselect(".bt-more a")]
+    assert more, "no topic links the rest of its concerns"
+    for t in more:
+        link = t.cssselect(".bt-more a")[0]
+        total = int(link.text_content().split()[2])
+        page = lhtml.fromstring((project / "site" / "du-luan" / t.get("id")[len("chu-de-"):] / "index.html").read_bytes())
+        assert total > 1 and len(page.cssselect(".bt-concern-entry")) == total

@@ -14,6 +14,9 @@ from .base import Feature, NavItem, Page, feed_links
 from .listings import scope_title
 
 STATUSES = list(STATUS_LABELS)          # pending, in-progress, answered
+# Concerns of a topic shown on the tracker's first page, newest first; the topic's own page has
+# them all.  A province holds tens of thousands: all on one page would be tens of megabytes.
+SHOWN = 10
 
 
 def mid_sentence(name: str) -> str:
@@ -99,7 +102,7 @@ def tracker_pages(site: Site) -> list[Page]:
     grouped = groups(items)
     summaries = len({id(e.bulletin) for e in items})
     pages = [Page(urls.TRACKER, "bantin/tracker.html", "Theo dõi dư luận xã hội", {
-        "groups": [(topic, topic_items, counts(topic_items)) for topic, topic_items in grouped],
+        "groups": [(topic, topic_items[:SHOWN], counts(topic_items), len(topic_items)) for topic, topic_items in grouped],
         "counts": counts(items), "total": len(items), "summaries": summaries,
         "chart": overview_chart(grouped),
     }, description=f"{len(items)} vấn đề dư luận từ {summaries} bản tổng hợp, theo chủ đề và tình trạng trả lời.")]
