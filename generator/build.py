@@ -13,8 +13,6 @@ import gc
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -294,7 +292,7 @@ def make(settings: Settings, memory: Optional[Memory] = None, binary: Optional[P
         site = collect(settings, content)
         site.share_image = share_image(settings, content, photos)
     with timed(timings, "members-records"):
-        members_index = federation_index.start(site, binary, store, settings.jobs) if settings.members else None
+        members_index = federation_index.start(site, binary, store, settings.jobs)
     try:
         with timed(timings, "views"):
             # Files that need only the site are made in a second process while this one makes the pages.

@@ -247,10 +247,27 @@ class Part:
         return globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}"
 
 
+def configured(name: str, default: int) -> int:
+    """A count the operator may set in the environment (`name`), else `default`."""
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
 def part_pages() -> int:
     """Most pages one Pagefind run indexes (its memory grows with them); 0: one index for all."""
-    configured = os.environ.get(PART_PAGES_ENV, "").strip()
-    return int(configured) if configured.isdigit() else PART_PAGES
+    return configured(PART_PAGES_ENV, PART_PAGES)
+
+
+def trim(bundle: Path) -> None:
+    """A fresh bundle without Pagefind's ready-made interfaces, which the search page does not load."""
+    for name in UNUSED_BUNDLE_FILES:
+        (bundle / name).unlink(missing_ok=True)
+
+
+def place(bundle: Path, dest: Path) -> None:
+    """A made or kept bundle put into the site, linked where the disk allows, without the cache's check."""
+    shutil.copytree(bundle, dest, ignore=shutil.ignore_patterns(TREE_CHECK), copy_function=link_or_copy,
+                    dirs_exist_ok=True)
 
 
 def parts(urls: Iterable[str], limit: Optional[int] = None) -> list[Part]:
@@ -310,8 +327,7 @@ FIRST_RECORDS_ENV = "BANTIN_SEARCH_FIRST_RECORDS"
 def schedule(listed: list[dict], first: Optional[int] = None) -> list[dict]:
     """The bundles newest first, each marked `later` once those before it hold `first` records."""
     if first is None:
-        configured = os.environ.get(FIRST_RECORDS_ENV, "").strip()
-        first = int(configured) if configured.isdigit() else FIRST_RECORDS
+        first = configured(FIRST_RECORDS_ENV, FIRST_RECORDS)
     first = first or sum(b["records"] for b in listed) + 1
     ordered = sorted(listed, key=lambda b: b["newest"], reverse=True)
     held = 0
@@ -396,8 +412,7 @@ class Indexing:
             return
         if code != 0 or not (output / "pagefind.js").is_file():
             raise PagefindError(f"Pagefind lỗi khi tạo chỉ mục tìm kiếm ({' '.join(command)}):\n{text}".rstrip())
-        for name in UNUSED_BUNDLE_FILES:
-            (output / name).unlink(missing_ok=True)
+        trim(output)
         self.store.put_tree("search", self.keys[part.name], output)
         self.logs.append(text)
 
@@ -419,8 +434,7 @@ class Indexing:
             used.add(self.keys[part.name])
             if part not in self.todo:
                 output = self.bundle / part.name if part.name else self.bundle
-                shutil.copytree(self._kept(part), output, ignore=shutil.ignore_patterns(TREE_CHECK),
-                                copy_function=link_or_copy, dirs_exist_ok=True)
+                place(self._kept(part), output)
         if self.todo and self.found.split(".")[:2] != PAGEFIND_VERSION.split(".")[:2]:
             log.warning("Pagefind %s (%s) is not the version Bantin is made for (%s, package.json): "
                         "search may download more per query.", self.found or "?", self.binary, PAGEFIND_VERSION)

@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import Optional
 
 from .. import search, urls
-from ..cache import TREE_CHECK, Store, digest
+from ..cache import Store, digest
 from ..content.models import Bulletin
 from ..site import Site
-from ..sitefolder import link_or_copy
 
 SCRIPT = Path(__file__).with_name("records.mjs")
 NODE_API = "node_modules/pagefind/lib/index.js"
@@ -40,8 +39,7 @@ PART_RECORDS_ENV = "BANTIN_MEMBERS_PART_RECORDS"
 
 
 def part_records() -> int:
-    configured = os.environ.get(PART_RECORDS_ENV, "").strip()
-    return int(configured) if configured.isdigit() else PART_RECORDS
+    return search.configured(PART_RECORDS_ENV, PART_RECORDS)
 
 
 def record(site: Site, b: Bulletin) -> dict:
@@ -107,8 +105,7 @@ def index_records(lines: bytes, out: Path, binary: Path, project_dir: Optional[P
                               capture_output=True, text=True, env=env, timeout=3600)
     if done.returncode != 0:
         raise search.PagefindError(f"Pagefind lỗi khi tạo chỉ mục của các trang thành viên:\n{done.stderr.strip()}")
-    for name in search.UNUSED_BUNDLE_FILES:
-        (out / name).unlink(missing_ok=True)
+    search.trim(out)
 
 
 class Indexing:
@@ -153,8 +150,7 @@ class Indexing:
         for part, key in self.parts:
             made = self._made(part)
             source = made if made.is_dir() else self.store.tree("search", key)
-            shutil.copytree(source, Path(site_dir) / path(part), ignore=shutil.ignore_patterns(TREE_CHECK),
-                            copy_function=link_or_copy)
+            search.place(source, Path(site_dir) / path(part))
         return self.records
 
     def stop(self) -> None:
