@@ -329,7 +329,8 @@ def schedule(listed: list[dict], first: Optional[int] = None) -> list[dict]:
     if first is None:
         first = configured(FIRST_RECORDS_ENV, FIRST_RECORDS)
     first = first or sum(b["records"] for b in listed) + 1
-    ordered = sorted(listed, key=lambda b: b["newest"], reverse=True)
+    # A bundle of no part (one index for all its years) holds the newest too: it comes first.
+    ordered = sorted(listed, key=lambda b: b["newest"] or "9999", reverse=True)
     held = 0
     for b in ordered:
         b["later"] = held >= first

@@ -324,3 +324,14 @@ def test_results_by_date_across_the_years_of_the_index(parted_server, page, orde
     keys = [tuple(reversed(d.split("/"))) for d in dates]
     assert len(keys) == count(page) and len({k[0] for k in keys}) >= 4
     assert keys == sorted(keys, reverse=(order == "moi-nhat"))
+
+
+def test_a_site_index_made_as_one_bundle_is_searched_first_beside_members_parts():
+    """A site's own index in one bundle (BANTIN_SEARCH_PART_PAGES=0) covers no months of its own:
+    it must still be searched at first, not put behind the archive button by the members' parts."""
+    listed = [{"path": "pagefind/", "records": 3000, "oldest": "", "newest": ""},
+              {"path": "pagefind-thanh-vien/2024-06/", "records": 8000, "oldest": "2024-06", "newest": "2024-06"},
+              {"path": "pagefind-thanh-vien/2024-05/", "records": 8000, "oldest": "2024-05", "newest": "2024-05"}]
+    ordered = search.schedule(listed, first=10000)
+    assert [(b["path"], b["later"]) for b in ordered] == [
+        ("pagefind/", False), ("pagefind-thanh-vien/2024-06/", False), ("pagefind-thanh-vien/2024-05/", True)]
