@@ -53,7 +53,10 @@ def test_the_core_alone_builds_the_site_that_bantin_build_makes(demo_site, tmp_p
     assert differences(demo_site, project / "site") == []
 
 
-def test_a_listing_that_goes_back_no_further_says_where_the_older_bulletins_are(tmp_path):
+def test_a_listing_that_goes_back_no_further_says_where_the_older_bulletins_are(tmp_path, monkeypatch):
+    from generator.views import calendar, tracker
+    monkeypatch.setattr(tracker, "PER_PAGE", 1)
+    monkeypatch.setattr(calendar, "PER_PAGE", 1)
     project = make_project(tmp_path / "project")
     settings = settings_of(project, per_page=3, listing_pages=1, search=False, cache_dir=None)
     frontend.build(settings, plain_theme(project), project / "site")
@@ -64,6 +67,11 @@ def test_a_listing_that_goes_back_no_further_says_where_the_older_bulletins_are(
                               " ".join(older[0].text_content().split()))
     links = [a.get("href") for a in older[0].cssselect("a")]
     assert links[0].endswith("luu-tru/") and links[1].endswith("tim-kiem/")
+    for page, what in (("du-luan/moi-truong/", "ý kiến"), ("lich-hop/", "cuộc họp")):
+        tree = lhtml.fromstring((site / page / "index.html").read_bytes())
+        assert not (site / page / "trang/2/index.html").exists()
+        older = " ".join(tree.cssselect(".bt-older")[0].text_content().split())
+        assert re.match(rf"Còn \d+ {what} cũ hơn: .*Lưu trữ hoặc tìm kiếm\.$", older), older
 
 
 # ------------------------------------------------------------------ what is published

@@ -194,6 +194,29 @@ def test_a_listing_goes_back_listing_pages_and_the_month_archive_is_whole(tmp_pa
     assert "older" not in urls["luu-tru/2022/02/trang/4/"].context
 
 
+def test_a_province_sized_tracker_topic_and_calendar_are_paged_and_go_back_listing_pages(tmp_path, monkeypatch):
+    """A topic of tens of thousands of concerns, or a calendar of as many meetings, is not one page
+    of tens of megabytes: it is paged, newest first, and goes back as far as a listing does."""
+    from generator.views import calendar, tracker
+    monkeypatch.setattr(tracker, "PER_PAGE", 2)
+    monkeypatch.setattr(calendar, "PER_PAGE", 2)
+    extra = ("meeting: {{start: 2022-0{m}-01 08:00, location: Hội trường}}\n"
+             "opinion: {{concerns: [{{topic: du-luan, title: 'Ý kiến tháng {m}'}}]}}\n")
+    files = {f"2022/d{m}.md": bulletin(f"Giao ban tháng {m}", f"2022-0{m}-02 08:00", extra=extra.format(m=m))
+             for m in range(1, 8)}
+    urls = {p.url: p for p in build(write_content(tmp_path, files), listing_pages=3).pages}
+    for base, shown in (("du-luan/du-luan/", "months"), ("lich-hop/", "months")):
+        assert f"{base}trang/3/" in urls and f"{base}trang/4/" not in urls
+        pages = [urls[base], urls[f"{base}trang/2/"], urls[f"{base}trang/3/"]]
+        months = [label for page in pages for label, *_ in page.context[shown]]
+        assert months == [f"Tháng {m:02d}/2022" for m in range(7, 1, -1)]
+        assert [page.context["older"] for page in pages] == [1, 1, 1]
+        assert pages[0].context["pager"].next_url == f"{base}trang/2/" and pages[2].context["pager"].next_url is None
+        assert pages[1].title.endswith("– trang 2")
+    assert urls["du-luan/du-luan/trang/3/"].context["total"] == 7
+    assert urls["lich-hop/trang/3/"].context["count"] == 7 and "units" not in urls["lich-hop/trang/2/"].context
+
+
 def test_drafts_and_future_bulletins_are_held_back_from_a_build(tmp_path):
     now = datetime(2024, 1, 1, 12, 0, tzinfo=VN)
     files = {

@@ -129,6 +129,16 @@ def paginate(items: Sequence, base_url: str, per_page: int) -> list[Pagination]:
     return [Pagination(n + 1, count, items[n * per_page:(n + 1) * per_page], base_url) for n in range(count)]
 
 
+def bounded(items: Sequence, per_page: int, most_pages: int) -> tuple[Sequence, int]:
+    """The newest `most_pages` pages' worth of `items` (all of them when 0), and how many are left
+    out: a province's scopes hold tens of thousands of entries that nobody pages through, and
+    the last page says where the older ones are."""
+    most = most_pages * per_page
+    if most and len(items) > most:
+        return items[:most], len(items) - most
+    return items, 0
+
+
 def _nothing(*_args) -> list:
     return []
 

@@ -19,9 +19,10 @@ from ..content.models import Bulletin
 from ..meetings import MeetingEntry, collect as meetings
 from ..site import Site
 from ..vietnamese import month_name
-from .base import Asset, Feature, FeedLink, NavItem, Page
+from .base import Asset, Feature, FeedLink, NavItem, Page, bounded, paginate
 
 ICS_TYPE = "text/calendar"
+PER_PAGE = 100          # meetings on each page of a calendar
 
 
 def by_month(entries: Sequence[MeetingEntry]) -> list[tuple[str, str, list[MeetingEntry]]]:
@@ -131,25 +132,32 @@ def _units(site: Site) -> list[tuple]:
 
 
 def calendar_page(site: Site, url: str, title: str, entries: list[MeetingEntry], ics_url: str,
-                  unit=None, units: Optional[list] = None) -> Page:
+                  unit=None, units: Optional[list] = None) -> list[Page]:
+    """A calendar's pages, newest month first, a hundred meetings a page (a province holds tens of
+    thousands); the first shows the upcoming ones and the units' calendars, and the .ics file has
+    every meeting."""
     now = site.settings.now
     upcoming = sorted((e for e in entries if now and e.timed and e.start >= now), key=lambda e: e.start)
-    return Page(url, "bantin/calendar.html", title, {
-        "months": by_month(entries), "upcoming": upcoming, "count": len(entries),
-        "ics_url": ics_url, "unit": unit,
-        "units": [(u, urls.unit_calendar(u.key), count, urls.unit_calendar_ics(u.key)) for u, count in units or []],
-        "parents": list(reversed(site.ancestors(unit))) if unit else [],
-    }, description=f"{title}: thời gian, địa điểm, thành phần chủ trì; đăng ký lịch (iCalendar).",
-        feeds=[_feed(f"{title} (iCalendar)", ics_url)])
+    shown, older = bounded(entries, PER_PAGE, site.settings.listing_pages)
+    whole = {"heading": title, "count": len(entries), "ics_url": ics_url, "unit": unit, "older": older,
+             "parents": list(reversed(site.ancestors(unit))) if unit else []}
+    first = {"upcoming": upcoming,
+             "units": [(u, urls.unit_calendar(u.key), count, urls.unit_calendar_ics(u.key)) for u, count in units or []]}
+    return [Page(pager.url(pager.number), "bantin/calendar.html",
+                 title if pager.number == 1 else f"{title} – trang {pager.number}",
+                 {**whole, **(first if pager.number == 1 else {}), "pager": pager, "months": by_month(pager.items)},
+                 description=f"{title}: thời gian, địa điểm, thành phần chủ trì; đăng ký lịch (iCalendar).",
+                 feeds=[_feed(f"{title} (iCalendar)", ics_url)])
+            for pager in paginate(shown, url, PER_PAGE)]
 
 
 def calendar_pages(site: Site) -> list[Page]:
     if not site.meetings:
         return []
-    pages = [calendar_page(site, urls.CALENDAR, "Lịch họp", site.meetings, urls.CALENDAR_ICS, units=_units(site))]
+    pages = calendar_page(site, urls.CALENDAR, "Lịch họp", site.meetings, urls.CALENDAR_ICS, units=_units(site))
     for unit, _ in _units(site):
-        pages.append(calendar_page(site, urls.unit_calendar(unit.key), f"Lịch họp – {unit.name}",
-                                   meetings(site.by_unit_tree[unit.key]), urls.unit_calendar_ics(unit.key), unit=unit))
+        pages += calendar_page(site, urls.unit_calendar(unit.key), f"Lịch họp – {unit.name}",
+                               meetings(site.by_unit_tree[unit.key]), urls.unit_calendar_ics(unit.key), unit=unit)
     return pages
 
 

@@ -9,7 +9,7 @@ from ..content.models import Topic, Unit
 from ..site import Site
 from ..vietnamese import month_name
 from . import schedules
-from .base import Feature, NavItem, Page, feed_links, headlines, paginate
+from .base import Feature, NavItem, Page, bounded, feed_links, headlines, paginate
 
 ASIDE = 6          # the side column's newest bulletins (bantin/aside.html)
 HOME_BLOCK = 4
@@ -41,10 +41,8 @@ def listing(site: Site, url: str, title: str, items: Sequence, whole: bool = Fal
     scope = context.get("scope")
     feeds = feed_links(scope_title(site, *scope), url) if scope else []
     aside = headlines(site.bulletins[:ASIDE])
-    most = site.settings.listing_pages * site.settings.per_page
-    if most and not whole and len(items) > most:
-        context["older"] = len(items) - most
-        items = items[:most]
+    if not whole:
+        items, context["older"] = bounded(items, site.settings.per_page, site.settings.listing_pages)
     for pager in paginate(items, url, site.settings.per_page):
         page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
         pages.append(Page(pager.url(pager.number), "bantin/listing.html", page_title,

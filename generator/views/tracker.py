@@ -10,13 +10,14 @@ from ..content.models import STATUS_LABELS, Topic
 from ..site import Site
 from ..vietnamese import month_name
 from . import chart
-from .base import Feature, NavItem, Page, feed_links
+from .base import Feature, NavItem, Page, bounded, feed_links, paginate
 from .listings import scope_title
 
 STATUSES = list(STATUS_LABELS)          # pending, in-progress, answered
 # Concerns of a topic shown on the tracker's first page, newest first; the topic's own page has
 # them all.  A province holds tens of thousands: all on one page would be tens of megabytes.
 SHOWN = 10
+PER_PAGE = 100          # concerns on each page of a topic's timeline
 
 
 def mid_sentence(name: str) -> str:
@@ -107,13 +108,24 @@ def tracker_pages(site: Site) -> list[Page]:
         "chart": overview_chart(grouped),
     }, description=f"{len(items)} vấn đề dư luận từ {summaries} bản tổng hợp, theo chủ đề và tình trạng trả lời.")]
     for topic, topic_items in grouped:
-        pages.append(Page(urls.tracker_topic(topic.key), "bantin/tracker_topic.html", f"Dư luận: {topic.name}", {
-            "topic": topic, "months": by_month(topic_items), "counts": counts(topic_items),
-            "total": len(topic_items), "chart": topic_chart(topic, topic_items),
-            "listing": _topic_listing(site, topic),
-        }, description=f"{len(topic_items)} ý kiến dư luận về {mid_sentence(topic.name)}, theo thời gian và tình trạng trả lời.",
-            feeds=_topic_feeds(site, topic)))
+        pages += topic_pages(site, topic, topic_items)
     return pages
+
+
+def topic_pages(site: Site, topic: Topic, items: Sequence[Entry]) -> list[Page]:
+    """A topic's timeline, newest first, a hundred concerns a page (a province's topic holds tens
+    of thousands: one page of them would be tens of megabytes on a reader's phone); the counts
+    and the chart on every page are the topic's whole."""
+    shown, older = bounded(sorted(items, key=lambda e: e.month, reverse=True), PER_PAGE, site.settings.listing_pages)
+    whole = {"topic": topic, "counts": counts(items), "total": len(items), "chart": topic_chart(topic, items),
+             "listing": _topic_listing(site, topic), "older": older}
+    title = f"Dư luận: {topic.name}"
+    return [Page(pager.url(pager.number), "bantin/tracker_topic.html",
+                 title if pager.number == 1 else f"{title} – trang {pager.number}",
+                 {**whole, "pager": pager, "months": by_month(pager.items)},
+                 description=f"{len(items)} ý kiến dư luận về {mid_sentence(topic.name)}, theo thời gian và tình trạng trả lời.",
+                 feeds=_topic_feeds(site, topic))
+            for pager in paginate(shown, urls.tracker_topic(topic.key), PER_PAGE)]
 
 
 def nav_items(site: Site) -> list[NavItem]:
