@@ -71,6 +71,37 @@ class Page:
             return None
 
 
+class Later:
+    """A value of a page's context made only when the page is rendered: a rebuild keeps most
+    pages, and making a bulletin's search record and schema.org data for each of them was a
+    third of a rebuild with nothing changed.  The page's key names it by what it is made
+    from (`parts`), which must be all that `make` reads."""
+
+    __slots__ = ("_make", "_parts", "_value")
+    _UNSET = object()
+
+    def __init__(self, make: Callable[[], Any], *parts: Any):
+        self._make, self._parts, self._value = make, parts, Later._UNSET
+
+    @property
+    def value(self) -> Any:
+        if self._value is Later._UNSET:
+            self._value = self._make()
+        return self._value
+
+    def __fingerprint__(self) -> str:
+        return fingerprint(self._parts)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.value, name)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
 @dataclass(frozen=True)
 class Headline:
     """What a side column shows of a bulletin: its address, title and date."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 import html
 import json
 import textwrap
+from typing import Optional
 
 from .. import search, urls
 from ..linkcard import Card, CardImage, share_links
 from ..content.models import Bulletin
 from ..site import Site
-from .base import Asset, Feature, Page, headlines
+from .base import Asset, Feature, Later, Page, headlines
 
 MORE = 6           # newest of the category, for the side column (bantin/bulletin.html)
 HEADLINE = 110     # what search engines show of a NewsArticle's headline
@@ -31,7 +32,7 @@ def publisher(site: Site) -> dict:
     return out
 
 
-def json_ld(site: Site, b: Bulletin) -> str:
+def json_ld(site: Site, b: Bulletin, publisher: dict) -> str:
     """NewsArticle, and an Event for a meeting, as search engines read them."""
     settings = site.settings
     url = settings.absolute(b.url)
@@ -48,7 +49,7 @@ def json_ld(site: Site, b: Bulletin) -> str:
         "articleSection": b.category.name,
         "author": ({"@type": "Person", "name": b.meta.author} if b.meta.author
                    else {"@type": "GovernmentOrganization", "name": b.unit.name}),
-        "publisher": publisher(site),
+        "publisher": publisher,
         "sourceOrganization": {"@type": "GovernmentOrganization", "name": b.unit.name,
                                "url": settings.absolute(b.unit.url)},
         "description": b.lead,
@@ -86,13 +87,18 @@ def card(b: Bulletin) -> Card:
     return Card("article", image, b.date, b.updated, b.category.name, tuple(t.name for t in b.topics))
 
 
-def bulletin_page(site: Site, b: Bulletin) -> Page:
+def bulletin_page(site: Site, b: Bulletin, made_by: Optional[dict] = None) -> Page:
+    """`made_by`: the publisher (the same for every bulletin, made once by the caller)."""
+    made_by = made_by if made_by is not None else publisher(site)
     newest = site.by_category.get(b.category.key, [])[:MORE + 1]
     more = headlines([other for other in newest if other is not b][:MORE])
-    record = search.record(site, b) if site.settings.search else None
+    chain = [u.key for u in site.ancestors(b.unit, include_self=True)]
+    record = Later(lambda: search.record(site, b), "record", b, chain) if site.settings.search else None
+    schema = Later(lambda: json_ld(site, b, made_by), "json_ld", b, site.settings.site_url,
+                   site.settings.language, made_by)
     newer, older = site.newer.get(b.url), site.older.get(b.url)
     return Page(b.url, "bantin/bulletin.html", b.title, {
-        "bulletin": b, "json_ld": json_ld(site, b), "search_record": record, "more": more,
+        "bulletin": b, "json_ld": schema, "search_record": record, "more": more,
         "newer": headlines([newer])[0] if newer else None, "older": headlines([older])[0] if older else None,
         "related": headlines(site.related.get(b.url, [])),
         "share": share_links(site.settings.absolute(b.url)),
@@ -100,7 +106,8 @@ def bulletin_page(site: Site, b: Bulletin) -> Page:
 
 
 def bulletin_pages(site: Site) -> list[Page]:
-    return [bulletin_page(site, b) for b in site.bulletins if not b.remote]   # members' stay on their sites
+    made_by = publisher(site)
+    return [bulletin_page(site, b, made_by) for b in site.bulletins if not b.remote]   # members' stay on their sites
 
 
 REDIRECT = """<!doctype html>
