@@ -340,9 +340,10 @@ class Output:
         return self.writer.frame_id
 
     def write_pages(self, pages: Sequence[Page], keys: Optional[Sequence[Optional[str]]] = None,
-                    indexable: Optional[Callable[[], None]] = None) -> set[str]:
-        """Bulletin pages first; `indexable` is called once they are written (and so the pages to
-        index are all there), and the other pages are written while it runs.  Returns the keys used."""
+                    indexing: Optional[search.Indexing] = None) -> set[str]:
+        """Bulletin pages first, a part of the search index at a time, each part given to
+        `indexing` once its pages are written; the other pages are written while it runs.
+        Returns the keys used."""
         keys = list(keys) if keys is not None else [None] * len(pages)
         bulletin_urls = self.made.bulletin_urls
         first = [i for i, page in enumerate(pages) if page.url in bulletin_urls]
@@ -356,9 +357,13 @@ class Output:
             self.written.update((pages[i].url, entry) for i, (_, _, entry) in zip(chosen, done) if entry)
             return [mirrored for mirrored, _, _ in done]
 
-        write(first)
-        if indexable is not None:
-            indexable()
+        if indexing is None:
+            write(first)
+        else:
+            for part in indexing.parts:
+                write([i for i in first if part.holds(pages[i].url)])
+                indexing.ready(part)
+            write([i for i in first if not any(part.holds(pages[i].url) for part in indexing.parts)])
         stray = [pages[i].url for i, went in zip(rest, write(rest)) if went]
         if stray and self.search_dir is not None:   # it would be missing from the index, started without it
             raise BuildError(f"Trang /{stray[0]} không phải bài tin nhưng được đánh dấu để tìm kiếm "
@@ -386,11 +391,12 @@ class Output:
                 raise BuildError(f"Hai nội dung cùng ghi vào /{path}: {seen[path]} và {what}.")
             seen[path] = what
 
-    def start_index(self, binary: Path, background: bool = False) -> search.Indexing:
+    def start_index(self, binary: Path, background: bool = False, staged: bool = False) -> search.Indexing:
+        """`staged`: begun before the bulletin pages are written (see write_pages)."""
         search.prune_mirror(self.search_dir, self.made.bulletin_urls)
         try:
             return search.Indexing(self.site_dir, binary, self.search_dir, self.made.store, background,
-                                  self.made.bulletin_urls)
+                                  self.made.bulletin_urls, staged)
         except search.PagefindError as exc:
             raise BuildError(str(exc)) from None
 
@@ -445,7 +451,9 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
     indexing: list[search.Indexing] = []
     try:
         with timed(made.timings, "write"):
-            out.write_pages(made.pages, indexable=(lambda: indexing.append(out.start_index(binary))) if binary else None)
+            if binary:
+                indexing.append(out.start_index(binary, staged=True))
+            out.write_pages(made.pages, indexing=indexing[0] if indexing else None)
             out.write_files(files)
         if indexing:
             with timed(made.timings, "search"):

@@ -230,6 +230,9 @@ class Part:
     def path(self) -> str:
         return f"{urls.SEARCH_BUNDLE}{self.name}/" if self.name else urls.SEARCH_BUNDLE
 
+    def holds(self, url: str) -> bool:
+        return url.startswith(self.prefixes)
+
     @property
     def span(self) -> tuple[str, str]:
         """The first and last month it covers, 'YYYY-MM'."""
@@ -348,10 +351,13 @@ class Indexing:
     when the same Pagefind indexed them before is taken from `store`, and only the others
     are indexed, one run after the other, so that memory is bounded by the largest part.
     `background`: at low priority, so that a preview's next edit is not kept waiting.
+    `staged`: the pages are still being written; each part is indexed once `ready(part)` says
+    its pages are all there, so that Pagefind begins with the first part written instead of
+    after the last (it is most of a cold build's time).
     """
 
     def __init__(self, site_dir: Path, binary: Path, source_dir: Path, store: Optional[Store] = None,
-                 background: bool = False, urls: Optional[Iterable[str]] = None):
+                 background: bool = False, urls: Optional[Iterable[str]] = None, staged: bool = False):
         self.binary, self.store = binary, store or Store(None)
         self.source_dir = Path(source_dir)
         self.bundle = Path(site_dir) / BUNDLE_DIR
@@ -362,8 +368,12 @@ class Indexing:
             urls = [os.path.relpath(p.parent, self.source_dir).replace(os.sep, "/") + "/"
                     for p in self.source_dir.rglob("index.html")]
         self.parts = parts(urls)
-        self.keys = {p.name: self._key(p) for p in self.parts}
-        self.todo = [p for p in self.parts if self._kept(p) is None]
+        self._ready = {p.name: threading.Event() for p in self.parts}
+        self.keys: dict[str, str] = {}
+        self.todo: list[Part] = []      # the parts not found in the store, known once each is ready
+        if not staged:
+            for part in self.parts:
+                self.ready(part)
         self.nice = ["nice", "-n", "10"] if background and shutil.which("nice") else []
         self.proc: Optional[subprocess.Popen] = None
         self.logs: list[str] = []
@@ -384,10 +394,19 @@ class Indexing:
         return [*self.nice, str(self.binary), "--site", str(self.source_dir), "--glob", part.glob,
                 "--output-path", str(output), "--force-language", LANGUAGE]
 
+    def ready(self, part: Part) -> None:
+        """The pages of `part` are all written: it may be indexed."""
+        self._ready[part.name].set()
+
     def _run_all(self) -> None:
-        for part in self.todo:
+        for part in self.parts:
+            self._ready[part.name].wait()
             if self.stopped:
                 return
+            self.keys[part.name] = self._key(part)
+            if self._kept(part) is not None:
+                continue
+            self.todo.append(part)
             try:
                 self._run(part)
             except PagefindError as exc:
@@ -420,6 +439,8 @@ class Indexing:
     def stop(self) -> None:
         """Ends a run that is no longer wanted (the build failed meanwhile)."""
         self.stopped = True
+        for event in self._ready.values():
+            event.set()
         proc = self.proc
         if proc is not None and proc.poll() is None:
             proc.kill()
