@@ -32,7 +32,8 @@ def fork_map(work: Callable[[Sequence], list], items: Sequence, jobs: int = 0, m
     """`work` over strided slices of `items`: (results in the order of `items`, each child's `state()`).
 
     `state` gives back what a child learnt besides its results (photos it measured...),
-    for the parent to merge; work done here leaves it in the parent already, and gives [].
+    for the parent to merge; work done here (the first slice, or all of it) leaves it in the
+    parent already.
     """
     jobs = jobs_for(len(items), jobs, min_items)
     if jobs == 1:
@@ -43,15 +44,19 @@ def fork_map(work: Callable[[Sequence], list], items: Sequence, jobs: int = 0, m
     # the collector's walks, which would touch (and so copy) every shared page and cost time.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_run, range(jobs))
+        # This process does the first slice itself while jobs - 1 children do the others: one
+        # process fewer holding its own copy of the pages it touches, and none left idle.
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            waiting = pool.map_async(_run, range(1, jobs))
+            own = list(work(items[0::jobs]))
+            parts = [(own, None), *waiting.get()]
     finally:
         _WORK = None
         gc.unfreeze()      # collectable again here: a preview builds many times in one process
     results: list = [None] * len(items)
     for k, (part, _) in enumerate(parts):
         results[k::jobs] = part
-    return results, [learnt for _, learnt in parts] if state else []
+    return results, [learnt for _, learnt in parts[1:]] if state else []
 
 
 def _run(k: int) -> tuple[list, object]:
