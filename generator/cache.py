@@ -106,6 +106,14 @@ class _Digest:
         return len(data)
 
 
+def unshared(value: Any) -> Any:
+    """A text as its UTF-8 bytes, anything else as it is.  Pickling a str makes CPython keep a
+    UTF-8 copy inside the string for as long as it lives: every Vietnamese text fingerprinted
+    would be held twice, and a forked writer fingerprinting it would copy the page it sits on.
+    The bytes made here are dropped at once."""
+    return value.encode("utf-8", "surrogatepass") if type(value) is str else value
+
+
 def _stand_in(kind: str, state) -> None:
     """What a model or an object with its own fingerprint is serialised as (never called)."""
 
@@ -128,7 +136,7 @@ class _Fingerprinter(pickle.Pickler):
         if plan == _OWN:
             return _stand_in, ("F", obj.__fingerprint__())
         if plan == _MODEL:        # its fields in order: not pickle's state, which holds a set
-            return _stand_in, (type(obj).__qualname__, tuple(getattr(obj, f) for f in type(obj).model_fields))
+            return _stand_in, (type(obj).__qualname__, tuple(unshared(getattr(obj, f)) for f in type(obj).model_fields))
         return NotImplemented     # (a set's order changes from one process to the next: views pass none)
 
 

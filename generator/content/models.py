@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from .. import urls
 from .yamlfile import source_text
-from ..cache import Uncacheable, fingerprint
+from ..cache import Uncacheable, fingerprint, unshared
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 
@@ -422,7 +422,7 @@ class Bulletin:
         return self.origin is not None
 
     def stamp(self) -> None:
-        self.digest = fingerprint([(f.name, getattr(self, f.name)) for f in fields(self) if not f.metadata])
+        self.digest = fingerprint([(f.name, unshared(getattr(self, f.name))) for f in fields(self) if not f.metadata])
 
     def __fingerprint__(self) -> str:
         if not self.digest:
