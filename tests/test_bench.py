@@ -120,26 +120,26 @@ def _result(tool, n, wall, search=None, peak=0):
 
 
 def test_targets_are_judged_from_the_figures():
-    bantin_results = {2000: _result("bantin", 2000, 4.0), 10000: _result("bantin", 10000, 50.0, search=25.0, peak=900 * 2**20),
-                      20000: _result("bantin", 20000, 120.0)}
-    blog = {2000: _result("blog", 2000, 60.0)}
-    rows = "\n".join(bench_run.targets(bantin_results, blog, {"n": 10000, "edits": [0.5, 3.0]}))
-    # Without a build with `search: false`: the wall time less the wait for Pagefind.
-    assert re.search(r"without the search index \| ≤ 30 s \| 25\.0 s \| met", rows)
-    assert re.search(r"search index \(build with it − build without\) \| ≤ 30 s more \| 25\.0 s \| met", rows)
-    assert re.search(r"growth.*\| 2\.40 \| \*\*missed\*\*", rows)
-    assert re.search(r"peak memory \| ≤ 1,024 MiB \| 900 MiB \| met", rows)
-    assert re.search(r"blog plugin ÷ Bantin, neither with a search index \| ≥ 10× \| 15\.0× \| met", rows)
+    """Each target against Hugo or Material's blog of the same run, as issue 19 states them."""
+    bantin_results = {2000: _result("bantin", 2000, 8.0), 10000: _result("bantin", 10000, 60.0, peak=1400 * 2**20),
+                      20000: _result("bantin", 20000, 130.0, peak=2000 * 2**20)}
+    bantin_results[10000].plain = _result("bantin", 10000, 36.0)
+    hugo = {10000: _result("hugo", 10000, 22.0)}
+    hugo[10000].edited = _result("hugo", 10000, 24.0)
+    edited = {10000: _result("bantin", 10000, 21.0)}
+    blog = {2000: _result("blog", 2000, 72.0)}
+    rows = "\n".join(bench_run.targets(bantin_results, blog, {"n": 10000, "edits": [0.5, 3.0]}, hugo, edited))
+    assert re.search(r"10,000, cold, without search: Bantin ÷ Hugo \| ≤ 1\.5 \| 36\.0 / 22\.0 s = 1\.64 \| \*\*missed\*\*", rows)
+    assert re.search(r"10,000, cold, with search: Bantin ÷ Hugo \| ≤ 3\.0 \| 60\.0 / 22\.0 s = 2\.73 \| met", rows)
+    assert re.search(r"10,000, peak memory with search \(process tree\) \| ≤ 1,536 MiB \| 1,400 MiB \| met", rows)
+    assert re.search(r"20,000, peak memory with search \(process tree\) \| ≤ 1,536 MiB \| 2,000 MiB \| \*\*missed\*\*", rows)
+    assert re.search(r"one sentence edited, with search: Bantin ÷ Hugo's re-run \| ≤ 0\.5 \| 21\.0 / 24\.0 s = 0\.88 \| \*\*missed\*\*", rows)
+    assert re.search(r"Material's blog ÷ Bantin \| ≥ 10 \| 72\.0 / 8\.0 s = 9\.0 \| \*\*missed\*\*", rows)
+    assert re.search(r"growth.*\| ≤ 2\.1 \| 2\.17 \| \*\*missed\*\*", rows)
     assert re.search(r"serve.*\| 3\.0 s \| \*\*missed\*\*", rows)
-    # With it: that build's own time, and the difference.
-    bantin_results[10000].plain = _result("bantin", 10000, 32.0, peak=1100 * 2**20)
-    bantin_results[2000].plain = _result("bantin", 2000, 3.0)
-    rows = "\n".join(bench_run.targets(bantin_results, blog, None))
-    assert re.search(r"without the search index \| ≤ 30 s \| 32\.0 s \| \*\*missed\*\*", rows)
-    assert re.search(r"search index \(build with it − build without\) \| ≤ 30 s more \| 18\.0 s \| met", rows)
-    assert re.search(r"neither with a search index \| ≥ 10× \| 20\.0× \| met", rows)
-    assert re.search(r"Bantin with its search index \| ≥ 10× \| 15\.0× \| met", rows)
-    assert re.search(r"memory of the build without the search index \| ≤ 1,024 MiB \| 1,100 MiB \| \*\*missed\*\*", rows)
+    bantin_results[20000] = _result("bantin", 20000, 120.0, peak=1500 * 2**20)
+    rows = "\n".join(bench_run.targets(bantin_results, blog, None, hugo, edited))
+    assert re.search(r"growth.*\| 2\.00 \| met", rows) and re.search(r"20,000, peak memory.*\| 1,500 MiB \| met", rows)
     rows = "\n".join(bench_run.targets({}, {}, None))
     assert rows.count("not measured") == 8
 
