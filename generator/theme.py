@@ -106,6 +106,7 @@ def install(env: Environment) -> None:
         clock=vietnamese.clock,
         weekday=vietnamese.weekday,
         period=vietnamese.period,
+        count=vietnamese.count,
         url=writer.link,
     )
     env.globals.update(status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, once=writer.once,

@@ -67,6 +67,11 @@ def weekday(value: date | datetime) -> str:
     return WEEKDAYS[value.weekday()]
 
 
+def count(value: int) -> str:
+    """12345 -> '12.345': thousands as Vietnamese writes them."""
+    return f"{value:,}".replace(",", ".")
+
+
 def month_name(year: int, month: int) -> str:
     return f"Tháng {month:02d}/{year}"
 

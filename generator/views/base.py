@@ -160,14 +160,18 @@ def paginate(items: Sequence, base_url: str, per_page: int) -> list[Pagination]:
     return [Pagination(n + 1, count, items[n * per_page:(n + 1) * per_page], base_url) for n in range(count)]
 
 
-def bounded(items: Sequence, per_page: int, most_pages: int) -> tuple[Sequence, int]:
-    """The newest `most_pages` pages' worth of `items` (all of them when 0), and how many are left
-    out: a province's scopes hold tens of thousands of entries that nobody pages through, and
-    the last page says where the older ones are."""
+def paged(items: Sequence, base_url: str, per_page: int, most_pages: int = 0) -> tuple[list[Pagination], int]:
+    """The pages of `items` (newest first), `most_pages` of them at most (all when 0), and how many
+    items are left out: a province's scopes hold tens of thousands of entries that nobody pages
+    through, and the last page says where the older ones are."""
     most = most_pages * per_page
-    if most and len(items) > most:
-        return items[:most], len(items) - most
-    return items, 0
+    older = len(items) - most if most and len(items) > most else 0
+    return paginate(items[:len(items) - older], base_url, per_page), older
+
+
+def numbered(title: str, pager: Pagination) -> str:
+    """A page's title: the scope's own on its first page, with its number on the others."""
+    return title if pager.number == 1 else f"{title} – trang {pager.number}"
 
 
 def _nothing(*_args) -> list:

@@ -19,7 +19,7 @@ from ..content.models import Bulletin
 from ..meetings import MeetingEntry, collect as meetings
 from ..site import Site
 from ..vietnamese import month_name
-from .base import Asset, Feature, FeedLink, NavItem, Page, bounded, paginate
+from .base import Asset, Feature, FeedLink, NavItem, Page, numbered, paged
 
 ICS_TYPE = "text/calendar"
 PER_PAGE = 100          # meetings on each page of a calendar
@@ -138,17 +138,16 @@ def calendar_page(site: Site, url: str, title: str, entries: list[MeetingEntry],
     every meeting."""
     now = site.settings.now
     upcoming = sorted((e for e in entries if now and e.timed and e.start >= now), key=lambda e: e.start)
-    shown, older = bounded(entries, PER_PAGE, site.settings.listing_pages)
+    pagers, older = paged(entries, url, PER_PAGE, site.settings.listing_pages)
     whole = {"heading": title, "count": len(entries), "ics_url": ics_url, "unit": unit, "older": older,
              "parents": list(reversed(site.ancestors(unit))) if unit else []}
     first = {"upcoming": upcoming,
              "units": [(u, urls.unit_calendar(u.key), count, urls.unit_calendar_ics(u.key)) for u, count in units or []]}
-    return [Page(pager.url(pager.number), "bantin/calendar.html",
-                 title if pager.number == 1 else f"{title} – trang {pager.number}",
+    return [Page(pager.url(pager.number), "bantin/calendar.html", numbered(title, pager),
                  {**whole, **(first if pager.number == 1 else {}), "pager": pager, "months": by_month(pager.items)},
                  description=f"{title}: thời gian, địa điểm, thành phần chủ trì; đăng ký lịch (iCalendar).",
                  feeds=[_feed(f"{title} (iCalendar)", ics_url)])
-            for pager in paginate(shown, url, PER_PAGE)]
+            for pager in pagers]
 
 
 def calendar_pages(site: Site) -> list[Page]:

@@ -9,7 +9,7 @@ from ..content.models import Topic, Unit
 from ..site import Site
 from ..vietnamese import month_name
 from . import schedules
-from .base import Feature, NavItem, Page, bounded, feed_links, headlines, paginate
+from .base import Feature, NavItem, Page, feed_links, headlines, numbered, paged
 
 ASIDE = 6          # the side column's newest bulletins (bantin/aside.html)
 HOME_BLOCK = 4
@@ -41,11 +41,11 @@ def listing(site: Site, url: str, title: str, items: Sequence, whole: bool = Fal
     scope = context.get("scope")
     feeds = feed_links(scope_title(site, *scope), url) if scope else []
     aside = headlines(site.bulletins[:ASIDE])
+    pagers, older = paged(items, url, site.settings.per_page, 0 if whole else site.settings.listing_pages)
     if not whole:
-        items, context["older"] = bounded(items, site.settings.per_page, site.settings.listing_pages)
-    for pager in paginate(items, url, site.settings.per_page):
-        page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
-        pages.append(Page(pager.url(pager.number), "bantin/listing.html", page_title,
+        context["older"] = older
+    for pager in pagers:
+        pages.append(Page(pager.url(pager.number), "bantin/listing.html", numbered(title, pager),
                           {"heading": title, "pager": pager, "bulletins": pager.items, "aside": aside, **context},
                           description=context.get("intro") or title, feeds=feeds))
     return pages

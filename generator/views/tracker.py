@@ -10,7 +10,7 @@ from ..content.models import STATUS_LABELS, Topic
 from ..site import Site
 from ..vietnamese import month_name
 from . import chart
-from .base import Feature, NavItem, Page, bounded, feed_links, paginate
+from .base import Feature, NavItem, Page, feed_links, numbered, paged
 from .listings import scope_title
 
 STATUSES = list(STATUS_LABELS)          # pending, in-progress, answered
@@ -79,9 +79,9 @@ def topic_chart(topic: Topic, items: Sequence[Entry]) -> dict:
 
 
 def by_month(items: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
-    """A topic's timeline: its concerns under the month they count in, newest month first."""
+    """A page of a topic's timeline: its concerns, given newest month first, under their months."""
     months: dict[tuple[int, int], list[Entry]] = {}
-    for e in sorted(items, key=lambda e: e.month, reverse=True):
+    for e in items:
         months.setdefault(e.month, []).append(e)
     return [(month_name(*m), items) for m, items in months.items()]
 
@@ -116,16 +116,16 @@ def topic_pages(site: Site, topic: Topic, items: Sequence[Entry]) -> list[Page]:
     """A topic's timeline, newest first, a hundred concerns a page (a province's topic holds tens
     of thousands: one page of them would be tens of megabytes on a reader's phone); the counts
     and the chart on every page are the topic's whole."""
-    shown, older = bounded(sorted(items, key=lambda e: e.month, reverse=True), PER_PAGE, site.settings.listing_pages)
+    pagers, older = paged(sorted(items, key=lambda e: e.month, reverse=True), urls.tracker_topic(topic.key),
+                          PER_PAGE, site.settings.listing_pages)
     whole = {"topic": topic, "counts": counts(items), "total": len(items), "chart": topic_chart(topic, items),
              "listing": _topic_listing(site, topic), "older": older}
     title = f"Dư luận: {topic.name}"
-    return [Page(pager.url(pager.number), "bantin/tracker_topic.html",
-                 title if pager.number == 1 else f"{title} – trang {pager.number}",
+    return [Page(pager.url(pager.number), "bantin/tracker_topic.html", numbered(title, pager),
                  {**whole, "pager": pager, "months": by_month(pager.items)},
                  description=f"{len(items)} ý kiến dư luận về {mid_sentence(topic.name)}, theo thời gian và tình trạng trả lời.",
                  feeds=_topic_feeds(site, topic))
-            for pager in paginate(shown, urls.tracker_topic(topic.key), PER_PAGE)]
+            for pager in pagers]
 
 
 def nav_items(site: Site) -> list[NavItem]:
