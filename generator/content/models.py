@@ -19,7 +19,6 @@ from pydantic import (
     Field,
     ValidationInfo,
     WithJsonSchema,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
