@@ -169,6 +169,14 @@ def paged(items: Sequence, base_url: str, per_page: int, most_pages: int = 0) ->
     return paginate(items[:len(items) - older], base_url, per_page), older
 
 
+def by_month(items: Sequence, month_of: Callable[[Any], tuple[int, int]]) -> list[tuple[tuple[int, int], list]]:
+    """A page's entries under their (year, month), in the order given (a page is already newest first)."""
+    months: dict[tuple[int, int], list] = {}
+    for item in items:
+        months.setdefault(month_of(item), []).append(item)
+    return list(months.items())
+
+
 def numbered(title: str, pager: Pagination) -> str:
     """A page's title: the scope's own on its first page, with its number on the others."""
     return title if pager.number == 1 else f"{title} – trang {pager.number}"

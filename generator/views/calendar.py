@@ -19,18 +19,16 @@ from ..content.models import Bulletin
 from ..meetings import MeetingEntry, collect as meetings
 from ..site import Site
 from ..vietnamese import month_name
-from .base import Asset, Feature, FeedLink, NavItem, Page, numbered, paged
+from .base import Asset, Feature, FeedLink, NavItem, Page, by_month, numbered, paged
 
 ICS_TYPE = "text/calendar"
 PER_PAGE = 100          # meetings on each page of a calendar
 
 
-def by_month(entries: Sequence[MeetingEntry]) -> list[tuple[str, str, list[MeetingEntry]]]:
+def page_months(entries: Sequence[MeetingEntry]) -> list[tuple[str, str, list[MeetingEntry]]]:
     """(label, anchor, meetings) per month, as the entries are ordered."""
-    months: dict[tuple[int, int], list[MeetingEntry]] = {}
-    for e in entries:
-        months.setdefault((e.start.year, e.start.month), []).append(e)
-    return [(month_name(y, m), f"thang-{y:04d}-{m:02d}", items) for (y, m), items in months.items()]
+    return [(month_name(y, m), f"thang-{y:04d}-{m:02d}", items)
+            for (y, m), items in by_month(entries, lambda e: (e.start.year, e.start.month))]
 
 
 # --------------------------------------------------------------- iCalendar
@@ -144,7 +142,7 @@ def calendar_page(site: Site, url: str, title: str, entries: list[MeetingEntry],
     first = {"upcoming": upcoming,
              "units": [(u, urls.unit_calendar(u.key), count, urls.unit_calendar_ics(u.key)) for u, count in units or []]}
     return [Page(pager.url(pager.number), "bantin/calendar.html", numbered(title, pager),
-                 {**whole, **(first if pager.number == 1 else {}), "pager": pager, "months": by_month(pager.items)},
+                 {**whole, **(first if pager.number == 1 else {}), "pager": pager, "months": page_months(pager.items)},
                  description=f"{title}: thời gian, địa điểm, thành phần chủ trì; đăng ký lịch (iCalendar).",
                  feeds=[_feed(f"{title} (iCalendar)", ics_url)])
             for pager in pagers]

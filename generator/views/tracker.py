@@ -10,7 +10,7 @@ from ..content.models import STATUS_LABELS, Topic
 from ..site import Site
 from ..vietnamese import month_name
 from . import chart
-from .base import Feature, NavItem, Page, feed_links, numbered, paged
+from .base import Feature, NavItem, Page, by_month, feed_links, numbered, paged
 from .listings import scope_title
 
 STATUSES = list(STATUS_LABELS)          # pending, in-progress, answered
@@ -78,12 +78,9 @@ def topic_chart(topic: Topic, items: Sequence[Entry]) -> dict:
     return {"svg": svg, "desc": desc, "rows": rows}
 
 
-def by_month(items: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
+def page_months(items: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
     """A page of a topic's timeline: its concerns, given newest month first, under their months."""
-    months: dict[tuple[int, int], list[Entry]] = {}
-    for e in items:
-        months.setdefault(e.month, []).append(e)
-    return [(month_name(*m), items) for m, items in months.items()]
+    return [(month_name(*m), entries) for m, entries in by_month(items, lambda e: e.month)]
 
 
 def _topic_listing(site: Site, topic: Topic) -> Optional[str]:
@@ -122,7 +119,7 @@ def topic_pages(site: Site, topic: Topic, items: Sequence[Entry]) -> list[Page]:
              "listing": _topic_listing(site, topic), "older": older}
     title = f"Dư luận: {topic.name}"
     return [Page(pager.url(pager.number), "bantin/tracker_topic.html", numbered(title, pager),
-                 {**whole, "pager": pager, "months": by_month(pager.items)},
+                 {**whole, "pager": pager, "months": page_months(pager.items)},
                  description=f"{len(items)} ý kiến dư luận về {mid_sentence(topic.name)}, theo thời gian và tình trạng trả lời.",
                  feeds=_topic_feeds(site, topic))
             for pager in pagers]
