@@ -27,6 +27,7 @@ from jinja2 import pass_context
 
 from . import linkcard, urls
 from .cache import Store, digest
+from . import keep
 from .keep import Kept, text_digest
 from .linkcard import Card, CardImage
 from .parallel import fork_map
@@ -232,13 +233,16 @@ class Writer:
         target = inside(self.site_dir, urls.file_of(page.url))
         framed = digest(key, self.frame_id) if key else None
         if self.kept is not None:
-            mirrored = self.kept.link(page.url, framed, target)
-            if mirrored is not None:
-                return mirrored, self.kept.pages[page.url]
+            kept = self.kept.link(page.url, framed, target)
+            if kept is not None:
+                return bool(kept[1]), kept
         self._mirrored = ""
         text = self.render(page, feeds, key)
         self._write(target, text)
-        return bool(self._mirrored), ([framed, self._mirrored, text_digest(text)] if framed else None)
+        if not framed:
+            return bool(self._mirrored), None
+        mirror = inside(self.search_dir, urls.file_of(page.url)) if self._mirrored else None
+        return bool(self._mirrored), keep.entry(framed, mirror, self._mirrored, target, text_digest(text))
 
     def _write(self, path: str, text: str, if_changed: bool = False) -> None:
         """`if_changed`: a file kept from the last build is left as it is when it already says this."""
