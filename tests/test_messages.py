@@ -399,7 +399,30 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(project):
     (killed / "2024").mkdir(parents=True)
     (killed / "index.html").write_text("nửa chừng", encoding="utf-8")
     bantin("build", "-q", cwd=project)
-    assert not killed.exists() and not list(project.glob("site.tmp-*")) and not list(project.glob("site.old-*"))
+    assert not killed.exists() and not list(project.glob("site.tmp-*"))
+    gone_soon(project, "site.old-*")
+
+
+def gone_soon(folder, pattern, within: float = 120.0) -> None:
+    """The site a build replaced is removed in the background, once the new one is in place."""
+    end = time.monotonic() + within
+    while list(folder.glob(pattern)) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not list(folder.glob(pattern)), f"{pattern} still beside the site after {within:.0f} s"
+
+
+def test_an_old_site_being_removed_is_left_to_its_remover_and_one_left_over_is_removed(project):
+    """Two builds in a row: the second neither waits for the first one's old site to go nor
+    touches it while it goes; an old site whose removal was stopped is removed by the next build."""
+    bantin("build", "-q", cwd=project)
+    bantin("build", "-q", cwd=project)
+    gone_soon(project, "site.old-*")
+    stopped = project / "site.old-abc123"
+    (stopped / "2024").mkdir(parents=True)
+    (stopped / "2024" / "index.html").write_text("trang cũ", encoding="utf-8")
+    bantin("build", "-q", cwd=project)
+    assert not stopped.exists(), "an old site left over was not removed by the next build"
+    assert (project / "site" / "index.html").is_file()
 
 
 def free_port() -> int:
