@@ -230,10 +230,27 @@ def edit_one_sentence(project: Path, name: Optional[str] = None) -> tuple[Path, 
     return path, before
 
 
+def old_sites_removed(site: Path, settle: bool = True) -> float:
+    """Waits until the sites a build replaced are gone (Bantin removes them in the background,
+    once the new one is in place), then, with `settle`, until their inodes count as old (see
+    `discard`): the next build is timed as an editor's next build would run, minutes later,
+    not slowed by the last one's clean-up.  Returns how long the removal took after the build."""
+    start = time.perf_counter()
+    left = False
+    while list(site.parent.glob(site.name + ".old-*")):
+        left = True
+        time.sleep(0.1)
+    took = time.perf_counter() - start
+    if left and settle:
+        time.sleep(SETTLE)
+    return took
+
+
 def run_build(tool: str, n: int, project: Path, site: Path, work: Path, env: dict, timeout: float,
               probe_args: tuple = (), tag: str = "", config: Optional[str] = None, keep_site: bool = False) -> Result:
     """One build in a fresh process, from a clean output folder (or over the last one: `keep_site`)."""
     result = Result(tool, n)
+    old_sites_removed(site)
     if not keep_site:
         discard(site, work)
     timings = work / f"timings-{tool}-{n}{tag}.json"

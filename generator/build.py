@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from . import config, documents, federation, feeds, parallel, people, search, sitefolder, static, urls
+from . import config, documents, federation, feeds, parallel, people, pieces, search, sitefolder, static, urls
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
@@ -73,12 +73,28 @@ class Made:
     content: ContentSet
     site: Site
     pages: list[Page]
-    files: list[Asset]
+    index_files: list[Asset]          # the files made from the pages (the sitemap)
     nav: list[NavItem]
     photos: Photos
     store: Store
     timings: dict[str, float] = field(default_factory=dict)
     members_index: Optional[federation_index.Indexing] = None     # begun once the site is known
+    # The files that need only the site (feeds, calendars, data), made in a second process
+    # while this one makes the pages and writes them: asked for once the pages are written.
+    site_files: parallel.Pending = field(default_factory=lambda: parallel.Pending(([], set())))
+
+    @property
+    def files(self) -> list[Asset]:
+        """Every file the views made (waiting, the first time, for the process making them)."""
+        files, used = self.site_files()
+        self.store.used.setdefault(pieces.KIND, set()).update(used)     # seen by that process alone
+        return files + self.index_files
+
+    def stop(self) -> None:
+        """What still runs beside a build that failed or is no longer wanted."""
+        self.site_files.cancel()
+        if self.members_index is not None:
+            self.members_index.stop()
 
     @property
     def bulletin_urls(self) -> set[str]:
@@ -291,22 +307,28 @@ def make(settings: Settings, memory: Optional[Memory] = None, binary: Optional[P
     with timed(timings, "collect"):
         site = collect(settings, content)
         site.share_image = share_image(settings, content, photos)
+        site.pieces = pieces.Pieces(store, settings)
     with timed(timings, "members-records"):
         members_index = federation_index.start(site, binary, store, settings.jobs)
+    made = Made(settings, content, site, [], [], site.nav, photos, store, timings, members_index)
     try:
         with timed(timings, "views"):
-            # Files that need only the site are made in a second process while this one makes the pages.
-            made_files = parallel.later(lambda: [f for feature in FEATURES for f in feature.files(site)],
-                                        len(site.bulletins), settings.jobs)
-            pages = [page for feature in FEATURES for page in feature.pages(site)]
-        with timed(timings, "feeds"):       # what is left of them once the pages are made
-            files = made_files()
-            files += [f for feature in FEATURES for f in feature.index(site, pages)]
+            # Files that need only the site are made in a second process while this one makes the
+            # pages and writes them; a machine without a second core makes them here first.
+            made.site_files = parallel.later(lambda: site_files(site, store), len(site.bulletins), settings.jobs)
+            made.pages = [page for feature in FEATURES for page in feature.pages(site)]
+            made.index_files = [f for feature in FEATURES for f in feature.index(site, made.pages)]
     except BaseException:
-        if members_index is not None:
-            members_index.stop()
+        made.stop()
         raise
-    return Made(settings, content, site, pages, files, site.nav, photos, store, timings, members_index)
+    return made
+
+
+def site_files(site: Site, store: Store) -> tuple[list[Asset], set[str]]:
+    """The files that need only the site, and the pieces of them the store gave or kept."""
+    with store.batch():
+        files = [f for feature in FEATURES for f in feature.files(site)]
+    return files, set(store.used.get(pieces.KIND, ()))
 
 
 # ------------------------------------------------------------------ writing
@@ -435,8 +457,7 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
             raise sitefolder.plainly(exc, final) from None
         finally:
             made.photos.close()
-            if made.members_index is not None:
-                made.members_index.stop()
+            made.stop()
         forget_unused(made.store)
     return made
 
@@ -446,14 +467,16 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
     """Pages and files into `folder`, and the search index, started as soon as the bulletins are written.
     Returns what the next build needs to keep the pages (keep.py)."""
     out = Output(made, theme, folder, search_dir, kept)
-    files = out.files()
-    out.check_paths(files)
     indexing: list[search.Indexing] = []
     try:
         with timed(made.timings, "write"):
             if binary:
                 indexing.append(out.start_index(binary, staged=True))
             out.write_pages(made.pages, indexing=indexing[0] if indexing else None)
+        with timed(made.timings, "feeds"):      # what is left of them once the pages are written
+            files = out.files()
+        out.check_paths(files)
+        with timed(made.timings, "write"):
             out.write_files(files)
         if indexing:
             with timed(made.timings, "search"):
@@ -475,6 +498,6 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
 
 def forget_unused(store: Store) -> None:
     """Entries this build did not use are for content that no longer exists: the cache stays the site's size."""
-    for kind in ("read", "html", "pages", "search"):
+    for kind in ("read", "html", "pages", "search", pieces.KIND):
         store.keep_only(kind, store.used.get(kind, set()))
     store.close()

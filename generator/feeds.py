@@ -169,13 +169,12 @@ def categories(b: Bulletin) -> list[tuple[str, str, str]]:
 # ------------------------------------------------------------------ feeds
 
 class FeedBuilder:
-    """Makes the feeds of one site; each bulletin's entry content is made once."""
+    """Makes the feeds of one site; each bulletin's entry content is made once (see pieces.py)."""
 
     def __init__(self, site: Site):
         self.site = site
         self.settings = site.settings
         self.tz = ZoneInfo(self.settings.timezone)
-        self.contents: dict[Bulletin, str] = {}
         self.enclosures: dict[str, dict[str, str]] = {}    # Atom link attributes by href (see _enclosures)
 
     def local(self, when: datetime) -> datetime:
@@ -188,9 +187,7 @@ class FeedBuilder:
         return self.local(max(edited, b.date) if edited else b.date)
 
     def content(self, b: Bulletin) -> str:
-        if b not in self.contents:
-            self.contents[b] = content_html(self.settings, b)
-        return self.contents[b]
+        return self.site.pieces.text("feed-content", lambda: content_html(self.settings, b), b)
 
     def add_entry(self, fg: FeedGenerator, b: Bulletin, updated: datetime) -> None:
         settings = self.settings

@@ -122,7 +122,8 @@ def feed_files(site: Site) -> list[Asset]:
     name = site.settings.site_name
 
     def items(bulletins: Sequence[Bulletin]) -> list[dict]:
-        return [item(site, b, builder.content(b)) for b in bulletins[:count]]
+        return [site.pieces.data("json-item", lambda b=b: item(site, b, builder.content(b)), b)
+                for b in bulletins[:count]]
 
     record = site_record(site)
     out = [feed(site, name, urls.json_feed(), urls.HOME, items(site.bulletins), record)]
@@ -142,7 +143,8 @@ def export_files(site: Site) -> list[Asset]:
         chunk = bulletins[(n - 1) * EXPORT_PAGE:n * EXPORT_PAGE]
         more = {"next_url": site.settings.absolute(urls.export_page(n + 1))} if n < count else {}
         out.append(feed(site, f"{site.settings.site_name} — dữ liệu tin bài, trang {n}/{count}",
-                        urls.export_page(n), urls.HOME, [item(site, b) for b in chunk], record,
+                        urls.export_page(n), urls.HOME,
+                        [site.pieces.data("json-export-item", lambda b=b: item(site, b), b) for b in chunk], record,
                         page=n, pages=count, total=len(bulletins), **more))
     return out
 

@@ -65,13 +65,43 @@ def _run(k: int) -> tuple[list, object]:
     return results, (state() if state else None)
 
 
-def later(work: Callable[[], T], size: int = MIN_ITEMS, jobs: int = 0) -> Callable[[], T]:
-    """`work()` begun in a forked child while this process goes on; the returned function
-    waits for its result (or raises its exception).  Without fork or a second core, or for
-    work on fewer than MIN_ITEMS things, it is done here and now."""
+class Pending:
+    """A result being made in a forked child (see `later`): calling it waits for the result or
+    raises the child's exception; `cancel` ends a child whose result is no longer wanted."""
+
+    def __init__(self, value=None, process=None, receive=None):
+        self._value, self._process, self._receive = value, process, receive
+
+    def __call__(self):
+        if self._process is None:
+            return self._value
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            raise RuntimeError("a build process ended without giving its result") from None
+        finally:
+            self._close()
+        if not ok:
+            raise value
+        self._value = value
+        return value
+
+    def cancel(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._close()
+
+    def _close(self) -> None:
+        self._receive.close()
+        self._process.join()
+        self._process = None
+
+
+def later(work: Callable[[], T], size: int = MIN_ITEMS, jobs: int = 0) -> Pending:
+    """`work()` begun in a forked child while this process goes on.  Without fork or a second
+    core, or for work on fewer than MIN_ITEMS things, it is done here and now."""
     if jobs_for(size, jobs) == 1:
-        value = work()
-        return lambda: value
+        return Pending(work())
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
 
@@ -85,17 +115,4 @@ def later(work: Callable[[], T], size: int = MIN_ITEMS, jobs: int = 0) -> Callab
     process = context.Process(target=child, daemon=True)
     process.start()
     send.close()
-
-    def result() -> T:
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            raise RuntimeError("a build process ended without giving its result") from None
-        finally:
-            receive.close()
-            process.join()
-        if not ok:
-            raise value
-        return value
-
-    return result
+    return Pending(None, process, receive)

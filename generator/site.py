@@ -18,6 +18,7 @@ from .config import Settings
 from .content.models import Bulletin, Category, Topic, Unit
 from .content.paths import ContentFiles
 from .content.reader import ContentSet, SiteData
+from .pieces import Pieces
 
 RELATED_COUNT = 5
 RELATED_WINDOW = 25
@@ -46,6 +47,7 @@ class Site:
     older: dict[str, Bulletin] = field(default_factory=dict)
     related: dict[str, list[Bulletin]] = field(default_factory=dict)
     share_image: object = None        # linkcard.CardImage of site.yml's image, set by the build
+    pieces: Pieces = field(default_factory=Pieces)   # what files are made of, kept by the build's store
 
     @classmethod
     def build(cls, settings: Settings, content: ContentSet) -> "Site":

@@ -80,11 +80,11 @@ def event(site: Site, e: MeetingEntry) -> Event:
     return ev
 
 
-def calendar_file(site: Site, name: str, events: Iterable[tuple[str, Callable[[], Event], Optional[str]]],
+def calendar_file(site: Site, name: str, events: Iterable[tuple[str, Callable[[], bytes], Optional[str]]],
                   made: Optional[dict] = None, prodid: str = "-//Bantin//Lich hop//VI") -> bytes:
-    """One calendar of (key, event maker, zone) items; `made` keeps each event's text between
-    calendars by key (an event is in its unit's and every parent's), since folding the lines is
-    most of the work."""
+    """One calendar of (key, maker of the event's text, zone) items; `made` keeps each event's text
+    between calendars by key (an event is in its unit's and every parent's), since folding the
+    lines is most of the work."""
     made = {} if made is None else made
     cal = Calendar()
     cal.add("prodid", prodid)
@@ -96,7 +96,7 @@ def calendar_file(site: Site, name: str, events: Iterable[tuple[str, Callable[[]
     out, zones = [], {}
     for key, make, tzid in events:
         if key not in made:
-            made[key] = make().to_ical()
+            made[key] = make()
         out.append(made[key])
         if tzid and tzid not in zones:
             zones[tzid] = _vtimezone(tzid)
@@ -109,7 +109,10 @@ def calendar_file(site: Site, name: str, events: Iterable[tuple[str, Callable[[]
 
 def ics(site: Site, entries: Sequence[MeetingEntry], name: str, made: Optional[dict] = None) -> bytes:
     """The meetings' calendar; a meeting without a time is listed on the page, not guessed into a calendar."""
-    return calendar_file(site, name, [(e.bulletin.url, lambda e=e: event(site, e),
+    def text(e: MeetingEntry) -> bytes:      # kept between builds while its bulletin is the same
+        return site.pieces.raw("event", lambda: event(site, e).to_ical(), e.bulletin)
+
+    return calendar_file(site, name, [(e.bulletin.url, lambda e=e: text(e),
                                        getattr(e.meeting.start.tzinfo, "key", None)) for e in entries if e.timed],
                          made)
 

@@ -93,7 +93,7 @@ def event(site: Site, a: Appointment) -> Event:
 
 
 def _calendar(site: Site, name: str, items: list[Appointment], made: Optional[dict]) -> bytes:
-    return calendar_file(site, name, [(a.anchor, lambda a=a: event(site, a),
+    return calendar_file(site, name, [(a.anchor, lambda a=a: event(site, a).to_ical(),
                                        None if a.all_day else getattr(a.start.tzinfo, "key", None)) for a in items],
                          made, prodid="-//Bantin//Lich cong tac//VI")
 
