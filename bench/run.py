@@ -230,18 +230,19 @@ def edit_one_sentence(project: Path, name: Optional[str] = None) -> tuple[Path, 
     return path, before
 
 
-def old_sites_removed(site: Path, settle: bool = True) -> float:
+def old_sites_removed(site: Path, settle: bool = False) -> float:
     """Waits until the sites a build replaced are gone (Bantin removes them in the background,
-    once the new one is in place), then, with `settle`, until their inodes count as old (see
-    `discard`): the next build is timed as an editor's next build would run, minutes later,
-    not slowed by the last one's clean-up.  Returns how long the removal took after the build."""
+    once the new one is in place), then, if any was left or with `settle`, until the inodes they
+    freed count as old (see `discard`): a rebuild is timed as an editor's next build would run,
+    minutes after the last, not slowed by its clean-up, whether that ran inside the last build
+    (as before it ran in the background) or after it.  Returns how long the removal took."""
     start = time.perf_counter()
     left = False
     while list(site.parent.glob(site.name + ".old-*")):
         left = True
         time.sleep(0.1)
     took = time.perf_counter() - start
-    if left and settle:
+    if left or settle:
         time.sleep(SETTLE)
     return took
 
@@ -250,7 +251,7 @@ def run_build(tool: str, n: int, project: Path, site: Path, work: Path, env: dic
               probe_args: tuple = (), tag: str = "", config: Optional[str] = None, keep_site: bool = False) -> Result:
     """One build in a fresh process, from a clean output folder (or over the last one: `keep_site`)."""
     result = Result(tool, n)
-    old_sites_removed(site)
+    old_sites_removed(site, settle=keep_site and tool == "bantin")
     if not keep_site:
         discard(site, work)
     timings = work / f"timings-{tool}-{n}{tag}.json"
