@@ -230,21 +230,18 @@ def edit_one_sentence(project: Path, name: Optional[str] = None) -> tuple[Path, 
     return path, before
 
 
-def old_sites_removed(site: Path, settle: bool = False) -> float:
+def old_sites_removed(site: Path, settle: bool = False) -> None:
     """Waits until the sites a build replaced are gone (Bantin removes them in the background,
     once the new one is in place), then, if any was left or with `settle`, until the inodes they
     freed count as old (see `discard`): a rebuild is timed as an editor's next build would run,
     minutes after the last, not slowed by its clean-up, whether that ran inside the last build
-    (as before it ran in the background) or after it.  Returns how long the removal took."""
-    start = time.perf_counter()
+    (as before it ran in the background) or after it."""
     left = False
     while list(site.parent.glob(site.name + ".old-*")):
         left = True
         time.sleep(0.1)
-    took = time.perf_counter() - start
     if left or settle:
         time.sleep(SETTLE)
-    return took
 
 
 def run_build(tool: str, n: int, project: Path, site: Path, work: Path, env: dict, timeout: float,

@@ -73,28 +73,12 @@ class Made:
     content: ContentSet
     site: Site
     pages: list[Page]
-    index_files: list[Asset]          # the files made from the pages (the sitemap)
+    files: list[Asset]
     nav: list[NavItem]
     photos: Photos
     store: Store
     timings: dict[str, float] = field(default_factory=dict)
     members_index: Optional[federation_index.Indexing] = None     # begun once the site is known
-    # The files that need only the site (feeds, calendars, data), made in a second process
-    # while this one makes the pages.
-    site_files: parallel.Pending = field(default_factory=lambda: parallel.Pending(([], set())))
-
-    @property
-    def files(self) -> list[Asset]:
-        """Every file the views made (waiting, the first time, for the process making them)."""
-        files, used = self.site_files()
-        self.store.used.setdefault(pieces.KIND, set()).update(used)     # seen by that process alone
-        return files + self.index_files
-
-    def stop(self) -> None:
-        """What still runs beside a build that failed or is no longer wanted."""
-        self.site_files.cancel()
-        if self.members_index is not None:
-            self.members_index.stop()
 
     @property
     def bulletin_urls(self) -> set[str]:
@@ -310,22 +294,25 @@ def make(settings: Settings, memory: Optional[Memory] = None, binary: Optional[P
         site.pieces = pieces.Pieces(store, settings)
     with timed(timings, "members-records"):
         members_index = federation_index.start(site, binary, store, settings.jobs)
-    made = Made(settings, content, site, [], [], site.nav, photos, store, timings, members_index)
+    made_files = None
     try:
         with timed(timings, "views"):
-            # Files that need only the site are made in a second process while this one makes the
-            # pages; a machine without a second core makes them here first.
-            made.site_files = parallel.later(lambda: site_files(site, store), len(site.bulletins), settings.jobs)
-            made.pages = [page for feature in FEATURES for page in feature.pages(site)]
-            made.index_files = [f for feature in FEATURES for f in feature.index(site, made.pages)]
-        with timed(timings, "feeds"):
-            # Waited for before any page is written: beside the writing processes and Pagefind, that
-            # process's memory came on top of theirs (the peak at 10,000 bulletins rose from 1,457 to 1,826 MiB).
-            made.site_files()
+            # Files that need only the site are made in a second process while this one makes the pages.
+            made_files = parallel.later(lambda: site_files(site, store), len(site.bulletins), settings.jobs)
+            pages = [page for feature in FEATURES for page in feature.pages(site)]
+        with timed(timings, "feeds"):       # what is left of them once the pages are made
+            # Waited for before any page is written: beside the writing processes and Pagefind, its
+            # memory would come on top of theirs.
+            files, used = made_files()
+            store.used.setdefault(pieces.KIND, set()).update(used)     # seen by that process alone
+            files += [f for feature in FEATURES for f in feature.index(site, pages)]
     except BaseException:
-        made.stop()
+        if made_files is not None:
+            made_files.cancel()
+        if members_index is not None:
+            members_index.stop()
         raise
-    return made
+    return Made(settings, content, site, pages, files, site.nav, photos, store, timings, members_index)
 
 
 def site_files(site: Site, store: Store) -> tuple[list[Asset], set[str]]:
@@ -461,7 +448,8 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
             raise sitefolder.plainly(exc, final) from None
         finally:
             made.photos.close()
-            made.stop()
+            if made.members_index is not None:
+                made.members_index.stop()
         forget_unused(made.store)
     return made
 

@@ -66,8 +66,8 @@ def _run(k: int) -> tuple[list, object]:
 
 
 class Pending:
-    """A result being made in a forked child (see `later`): calling it waits for the result or
-    raises the child's exception; `cancel` ends a child whose result is no longer wanted."""
+    """A result being made in a forked child (see `later`): calling it once waits for the result
+    or raises the child's exception; `cancel` ends a child whose result is no longer wanted."""
 
     def __init__(self, value=None, process=None, receive=None):
         self._value, self._process, self._receive = value, process, receive
@@ -83,7 +83,6 @@ class Pending:
             self._close()
         if not ok:
             raise value
-        self._value = value
         return value
 
     def cancel(self) -> None:

@@ -130,7 +130,6 @@ class Preview:
         When the content has errors, the folder stays as it was, every page says what is wrong
         (see urls.PREVIEW_STATUS), and None is returned: the preview goes on, waiting for the fix."""
         site_dir = Path(site_dir)
-        made = None
         try:
             with collector_tuned():
                 # After a failed build, the pages say so until the whole build succeeds: no early reload.
@@ -144,8 +143,6 @@ class Preview:
                 self._write(made, out)
                 made.photos.close()
         except STOPS as exc:
-            if made is not None:
-                made.stop()
             log.error("%s", exc)
             self.failed = True
             self._status(site_dir, [str(p) for p in getattr(exc, "problems", [])] or [str(exc)])

@@ -48,8 +48,8 @@ def _readable(folder: Path) -> None:
     os.chmod(folder, 0o777 & ~mask)
 
 
-def _free(path: Path, fd: int) -> bool:
-    """Whether no process holds the lock `fd` (a file or a folder of `path`) stands for."""
+def _free(fd: int) -> bool:
+    """Whether no other process holds the lock of `fd` (it is then this one's)."""
     if fcntl is None:
         return True
     try:
@@ -60,14 +60,14 @@ def _free(path: Path, fd: int) -> bool:
 
 
 def remove_leftovers(final: Path) -> None:
-    """Fresh folders of builds that were killed and old sites not removed (their lock is free);
-    a running build's folder, and an old site being removed, stay."""
+    """Fresh folders of builds that were killed, and old sites whose removal was stopped (their
+    lock is free); a running build's folder, and an old site being removed, stay."""
     for folder in final.parent.glob(final.name + ".tmp-*"):
         if not folder.is_dir() or folder.is_symlink():
             continue
         try:
             with open(folder / LOCK, "a") as handle:
-                if not _free(folder, handle.fileno()):
+                if not _free(handle.fileno()):
                     continue        # held: another build is writing there now
         except OSError:
             continue
@@ -75,9 +75,12 @@ def remove_leftovers(final: Path) -> None:
     for folder in final.parent.glob(final.name + ".old-*"):
         if folder.is_symlink() or not folder.is_dir():
             continue
-        fd = os.open(folder, os.O_RDONLY)
         try:
-            if _free(folder, fd):
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if _free(fd):           # held: its removal is under way
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
             os.close(fd)
@@ -86,11 +89,11 @@ def remove_leftovers(final: Path) -> None:
 def remove_later(folder: Path) -> None:
     """`folder` removed by a process of its own, which this one does not wait for; where
     there is no such locking (Windows), here and now."""
-    if fcntl is None or not folder.is_dir():
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    fd = os.open(folder, os.O_RDONLY)
+    fd = None
     try:
+        if fcntl is None:
+            raise OSError("no locks")
+        fd = os.open(folder, os.O_RDONLY)
         fcntl.flock(fd, fcntl.LOCK_EX)
         # sh starts rm and ends at once, so no process is left for this one to collect; rm holds
         # the lock (the inherited descriptor) until the folder is gone.
@@ -99,7 +102,8 @@ def remove_later(folder: Path) -> None:
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
     finally:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
 
 
 @contextlib.contextmanager

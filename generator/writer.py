@@ -25,9 +25,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import pass_context
 
-from . import linkcard, urls
+from . import keep, linkcard, urls
 from .cache import Store, digest
-from . import keep
 from .keep import Kept, text_digest
 from .linkcard import Card, CardImage
 from .parallel import fork_map

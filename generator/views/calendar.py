@@ -107,14 +107,14 @@ def calendar_file(site: Site, name: str, events: Iterable[tuple[str, Callable[[]
     return head + b"".join(out) + b"END:VCALENDAR" + end
 
 
-def ics(site: Site, entries: Sequence[MeetingEntry], name: str, made: Optional[dict] = None) -> bytes:
-    """The meetings' calendar; a meeting without a time is listed on the page, not guessed into a calendar."""
-    def text(e: MeetingEntry) -> bytes:      # kept between builds while its bulletin is the same
+def ics(site: Site, entries: Sequence[MeetingEntry], name: str) -> bytes:
+    """The meetings' calendar; a meeting without a time is listed on the page, not guessed into a
+    calendar.  Each event's text is made once per build and kept between builds (pieces.py)."""
+    def text(e: MeetingEntry) -> bytes:
         return site.pieces.raw("event", lambda: event(site, e).to_ical(), e.bulletin)
 
     return calendar_file(site, name, [(e.bulletin.url, lambda e=e: text(e),
-                                       getattr(e.meeting.start.tzinfo, "key", None)) for e in entries if e.timed],
-                         made)
+                                       getattr(e.meeting.start.tzinfo, "key", None)) for e in entries if e.timed])
 
 
 # --------------------------------------------------------------- pages and files
@@ -164,11 +164,11 @@ def calendar_pages(site: Site) -> list[Page]:
 def calendar_files(site: Site) -> list[Asset]:
     if not site.meetings:
         return []
-    name, made = site.settings.site_name, {}
-    files = [Asset(urls.CALENDAR_ICS, ics(site, site.meetings, f"Lịch họp – {name}", made))]
+    name = site.settings.site_name
+    files = [Asset(urls.CALENDAR_ICS, ics(site, site.meetings, f"Lịch họp – {name}"))]
     for unit, _ in _units(site):
         files.append(Asset(urls.unit_calendar_ics(unit.key), ics(site, meetings(site.by_unit_tree[unit.key]),
-                                                                f"Lịch họp – {unit.name}", made)))
+                                                                f"Lịch họp – {unit.name}")))
     return files
 
 
