@@ -142,6 +142,10 @@ def main() -> None:
             profiler.disable()
             profiler.dump_stats(str(args.cprofile))
         finish(args.out, time.perf_counter() - t, code, time.process_time() - cpu)
+    if tool == "bantin" and not code:       # ended as the `bantin` program ends (generator.cli.run)
+        from generator import cli as program
+        if getattr(program, "finished", lambda: False)():
+            program.leave()
     sys.exit(code or 0)
 
 

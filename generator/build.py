@@ -34,7 +34,7 @@ from .federation import index as federation_index
 from .images import Photos
 from .linkcard import CardImage
 from .keep import Kept
-from .site import Site
+from .site import RELATED_KIND, Site
 from .theme import SiteInfo, Theme
 from .views.base import Asset, NavItem, Page
 from .writer import Writer, write_files
@@ -261,8 +261,8 @@ def stamp(bulletins: Sequence[Bulletin]) -> None:
         b.stamp()
 
 
-def collect(settings: Settings, content: ContentSet) -> Site:
-    site = Site.build(settings, content)
+def collect(settings: Settings, content: ContentSet, store: Optional[Store] = None) -> Site:
+    site = Site.build(settings, content, store)
     site.nav = [item for feature in FEATURES for item in feature.nav(site)]
     stamp(site.bulletins)
     return site
@@ -289,7 +289,7 @@ def make(settings: Settings, memory: Optional[Memory] = None, binary: Optional[P
         with timed(timings, "members"):
             federation.join(content, federation.read(settings), settings.timezone)
     with timed(timings, "collect"):
-        site = collect(settings, content)
+        site = collect(settings, content, store)
         site.share_image = share_image(settings, content, photos)
         site.pieces = pieces.Pieces(store, settings)
     with timed(timings, "members-records"):
@@ -488,6 +488,6 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
 
 def forget_unused(store: Store) -> None:
     """Entries this build did not use are for content that no longer exists: the cache stays the site's size."""
-    for kind in ("read", "html", "pages", "search", pieces.KIND):
+    for kind in ("read", "html", "pages", "search", pieces.KIND, RELATED_KIND):
         store.keep_only(kind, store.used.get(kind, set()))
     store.close()

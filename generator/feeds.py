@@ -220,9 +220,26 @@ class FeedBuilder:
 
     def feeds(self, title: str, description: str, url: str, items: Sequence[Bulletin],
               links: Iterable[FeedLink]) -> list[Asset]:
-        """The RSS and Atom files of one scope: `links` name them, `url` is the scope's page."""
+        """The RSS and Atom files of one scope: `links` name them, `url` is the scope's page.
+        Each is kept between builds by what it shows (pieces.py): an edit makes only the feeds
+        that carry the edited bulletin again."""
+        items = list(items)[:self.settings.feed_items]
+        made: list[FeedGenerator] = []
+
+        def generator() -> FeedGenerator:
+            if not made:
+                made.append(self.generator(title, description, items))
+            return made[0]
+
+        # An enclosure's length is its file's: the copy's bytes are Pillow's, not the bulletin's.
+        lengths = [picture[1] if picture else None for picture in map(thumbnail, items)]
+        return [Asset(link.url, self.site.pieces.file(
+            "feed-file", lambda link=link: self.render(generator(), link, url),
+            title, description, url, items, lengths, link))
+            for link in links if link.type in (RSS_TYPE, ATOM_TYPE)]     # the JSON Feed beside them is jsonfeed.py's
+
+    def generator(self, title: str, description: str, items: Sequence[Bulletin]) -> FeedGenerator:
         settings = self.settings
-        items = list(items)[:settings.feed_items]
         fg = FeedGenerator()
         fg.load_extension("dc", atom=False, rss=True)
         fg.load_extension("media", atom=False, rss=True)
@@ -235,20 +252,19 @@ class FeedBuilder:
         for b, updated in zip(items, stamps):
             self.add_entry(fg, b, updated)
         fg.updated(max(stamps, default=EMPTY_UPDATED))
-        out = []
-        for link in links:
-            if link.type not in (RSS_TYPE, ATOM_TYPE):
-                continue        # the JSON Feed beside them is jsonfeed.py's
-            atom = link.type == ATOM_TYPE
-            self_url = settings.absolute(link.url)
-            # Self first: feedgen's RSS <link> is the last link set.
-            fg.link(href=self_url, rel="self", type=link.type, replace=True)
-            fg.link(href=settings.absolute(url), rel="alternate", type="text/html")
-            fg.id(self_url)
-            text = _markup_as_text(_enclosures(fg.atom_str(pretty=True), self.enclosures)) if atom \
-                else fg.rss_str(pretty=True)
-            out.append(Asset(link.url, text))
-        return out
+        return fg
+
+    def render(self, fg: FeedGenerator, link: FeedLink, url: str) -> bytes:
+        """One feed file of `fg`: RSS or Atom, as `link` says."""
+        settings = self.settings
+        atom = link.type == ATOM_TYPE
+        self_url = settings.absolute(link.url)
+        # Self first: feedgen's RSS <link> is the last link set.
+        fg.link(href=self_url, rel="self", type=link.type, replace=True)
+        fg.link(href=settings.absolute(url), rel="alternate", type="text/html")
+        fg.id(self_url)
+        return _markup_as_text(_enclosures(fg.atom_str(pretty=True), self.enclosures)) if atom \
+            else fg.rss_str(pretty=True)
 
 
 _TAG_LIKE = re.compile(r"<[a-zA-Z][^>]*>")

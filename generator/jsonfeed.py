@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from math import ceil
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from . import urls
+from .cache import fingerprint
 from .content.models import Bulletin
 from .feeds import FeedBuilder, entry_id
 from .site import Site
@@ -94,25 +95,39 @@ def site_record(site: Site, **more) -> dict:
     }
 
 
-def feed(site: Site, title: str, path: str, home: str, items: list[dict], record: dict, **extension) -> Asset:
-    """One JSON Feed file; `record` is `site_record(site)`, made once for all of a build's feeds
-    (its member list is a walk over every bulletin: a province has a hundred thousand)."""
-    settings = site.settings
-    body = {
-        "version": VERSION,
-        "title": nfc(title),
-        "home_page_url": settings.absolute(home),
-        "feed_url": settings.absolute(path),
-        "language": settings.language,
-    }
-    if extension.get("next_url"):
-        body["next_url"] = extension.pop("next_url")
-    if settings.site_description:
-        body["description"] = nfc(settings.site_description)
-    body["authors"] = [{"name": nfc(settings.publisher or settings.site_name), "url": settings.absolute("")}]
-    body["_bantin"] = {**record, **extension}
-    body["items"] = items
-    return Asset(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+def feed(site: Site, title: str, path: str, home: str, items: Callable[[], list[dict]], bulletins: Sequence[Bulletin],
+         record: tuple[dict, str], **extension) -> Asset:
+    """One JSON Feed file of `bulletins`, whose `items()` it carries; `record` is `site_record(site)`
+    with its fingerprint, made once for all of a build's feeds (its member list is a walk over every
+    bulletin: a province has a hundred thousand).  The file is kept between builds by what it is
+    made of (pieces.py): after an edit, only the files that show the edited bulletin are made."""
+    def make() -> bytes:
+        settings = site.settings
+        body = {
+            "version": VERSION,
+            "title": nfc(title),
+            "home_page_url": settings.absolute(home),
+            "feed_url": settings.absolute(path),
+            "language": settings.language,
+        }
+        more = dict(extension)
+        if more.get("next_url"):
+            body["next_url"] = more.pop("next_url")
+        if settings.site_description:
+            body["description"] = nfc(settings.site_description)
+        body["authors"] = [{"name": nfc(settings.publisher or settings.site_name), "url": settings.absolute("")}]
+        body["_bantin"] = {**record[0], **more}
+        body["items"] = items()
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return Asset(path, site.pieces.file("json-feed-file", make, title, path, home, list(bulletins), record[1],
+                                        sorted(extension.items())))
+
+
+def records(site: Site) -> tuple[dict, str]:
+    """`site_record(site)` and its fingerprint, which the key of each file names."""
+    record = site_record(site)
+    return record, fingerprint(record)
 
 
 def feed_files(site: Site) -> list[Asset]:
@@ -121,15 +136,17 @@ def feed_files(site: Site) -> list[Asset]:
     count = site.settings.feed_items
     name = site.settings.site_name
 
-    def items(bulletins: Sequence[Bulletin]) -> list[dict]:
-        return [site.pieces.data("json-item", lambda b=b: item(site, b, builder.content(b)), b)
-                for b in bulletins[:count]]
+    def items(bulletins: Sequence[Bulletin]) -> Callable[[], list[dict]]:
+        return lambda: [site.pieces.data("json-item", lambda b=b: item(site, b, builder.content(b)), b)
+                        for b in bulletins]
 
-    record = site_record(site)
-    out = [feed(site, name, urls.json_feed(), urls.HOME, items(site.bulletins), record)]
+    record = records(site)
+    newest = site.bulletins[:count]
+    out = [feed(site, name, urls.json_feed(), urls.HOME, items(newest), newest, record)]
     for kind, key, url, scoped in scopes(site):
+        scoped = scoped[:count]
         out.append(feed(site, f"{scope_title(site, kind, key)} — {name}", urls.json_feed(url), url, items(scoped),
-                        record))
+                        scoped, record))
     return out
 
 
@@ -137,14 +154,15 @@ def export_files(site: Site) -> list[Asset]:
     """Every published bulletin, EXPORT_PAGE a page, each page pointing at the next."""
     bulletins = site.bulletins
     count = max(1, ceil(len(bulletins) / EXPORT_PAGE))
-    record = site_record(site)
+    record = records(site)
     out = []
     for n in range(1, count + 1):
         chunk = bulletins[(n - 1) * EXPORT_PAGE:n * EXPORT_PAGE]
         more = {"next_url": site.settings.absolute(urls.export_page(n + 1))} if n < count else {}
         out.append(feed(site, f"{site.settings.site_name} — dữ liệu tin bài, trang {n}/{count}",
                         urls.export_page(n), urls.HOME,
-                        [site.pieces.data("json-export-item", lambda b=b: item(site, b), b) for b in chunk], record,
+                        lambda chunk=chunk: [site.pieces.data("json-export-item", lambda b=b: item(site, b), b)
+                                             for b in chunk], chunk, record,
                         page=n, pages=count, total=len(bulletins), **more))
     return out
 

@@ -1,12 +1,13 @@
-"""What files are made of per bulletin (a calendar's event, a feed entry's content, a JSON Feed
-item), kept between builds.
+"""What files are made of (a calendar's event, a feed entry's content, a JSON Feed item) and whole
+files (a scope's feeds, a page of the export), kept between builds.
 
 Every build makes each feed and calendar again, and nearly all of their entries come from
 bulletins that did not change; folding an event's lines and rewriting an entry's links was
 most of that work.  So each piece is kept in the store under a key made of what it is made
-from: the bulletin (its digest names every field of it), the settings that shape output and
+from: the bulletins (a digest names every field of each), the settings that shape output and
 the code.  A piece is made again when any of these changed; within one build it is made or
-read once, however many files show it.
+read once, however many files show it.  A whole file is kept the same way, so that after an
+edit only the feeds and the export page that show the edited bulletin are made again.
 """
 from __future__ import annotations
 
@@ -42,7 +43,12 @@ class Pieces:
     def raw(self, name: str, make: Callable[[], bytes], *parts: Any) -> bytes:
         return self._get(name, parts, make, bytes, bytes)
 
-    def _get(self, name: str, parts: tuple, make: Callable[[], Any], dump: Callable, load: Callable) -> Any:
+    def file(self, name: str, make: Callable[[], bytes], *parts: Any) -> bytes:
+        """A whole file's bytes: not held for the rest of the build, as no other file shows it."""
+        return self._get(name, parts, make, bytes, bytes, remember=False)
+
+    def _get(self, name: str, parts: tuple, make: Callable[[], Any], dump: Callable, load: Callable,
+             remember: bool = True) -> Any:
         key = self._key(name, parts)
         if key is None:
             return make()
@@ -58,5 +64,6 @@ class Pieces:
         if value is None:
             value = make()
             self.store.put(KIND, key, dump(value))
-        self._made[key] = value
+        if remember:
+            self._made[key] = value
         return value

@@ -8,12 +8,15 @@ search record reads from here.  Lists are newest first.
 from __future__ import annotations
 
 import heapq
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Optional
 
 from zoneinfo import ZoneInfo
 
 from . import attachments, concerns as concern_list, schedules as schedule_list, documents as document_list, meetings as meeting_list, people as people_list
+from .cache import Store, code_version, digest
 from .config import Settings
 from .content.models import Bulletin, Category, Topic, Unit
 from .content.paths import ContentFiles
@@ -22,6 +25,7 @@ from .pieces import Pieces
 
 RELATED_COUNT = 5
 RELATED_WINDOW = 25
+RELATED_KIND = "related"      # the store's entries of related bulletins (see Site._relate)
 
 
 @dataclass
@@ -50,11 +54,11 @@ class Site:
     pieces: Pieces = field(default_factory=Pieces)   # what files are made of, kept by the build's store
 
     @classmethod
-    def build(cls, settings: Settings, content: ContentSet) -> "Site":
+    def build(cls, settings: Settings, content: ContentSet, store: Optional[Store] = None) -> "Site":
         site = cls(settings, content.data, list(content.bulletins), pages=list(content.pages))
         site._collect()
         site._link_neighbours()
-        site._relate()
+        site._relate(store or Store(None))
         for b in site.bulletins:          # what the registers tell each bulletin, anew every build
             b.person_urls, b.document_urls = {}, {}
         site.documents = document_list.collect(site.bulletins, site.data.chain)
@@ -114,13 +118,28 @@ class Site:
                 if i + 1 < len(items):
                     self.older[b.url] = items[i + 1]
 
-    def _relate(self) -> None:
+    def _relate(self, store: Store) -> None:
         """Related: most shared topics, then same unit, then nearest in time; never itself.
 
         Candidates are the bulletins nearest in time within each shared topic and the unit
         (a window around the bulletin in those newest-first lists), so the cost per bulletin
-        stays the same however large the portal grows.
+        stays the same however large the portal grows.  What they are depends on each
+        bulletin's address, time, topics and unit alone: a rebuild after an edit of some text
+        finds them in the store under a key made of exactly that.
         """
+        shape = [(b.url, b.date.timestamp(), [t.key for t in b.topics], b.unit.key) for b in self.bulletins]
+        key = digest(code_version(), json.dumps(shape, ensure_ascii=False))
+        kept = store.get(RELATED_KIND, key)
+        if kept is not None:
+            for b, picks in zip(self.bulletins, json.loads(kept)):
+                self.related[b.url] = [self.bulletins[i] for i in picks]
+            return
+        self._find_related()
+        index = {b: i for i, b in enumerate(self.bulletins)}
+        store.put(RELATED_KIND, key, json.dumps([[index[o] for o in self.related[b.url]]
+                                                 for b in self.bulletins]).encode("utf-8"))
+
+    def _find_related(self) -> None:
         stamp = {b: b.date.timestamp() for b in self.bulletins}
         position = {}
         for key, items in list(self.by_topic.items()) + [("unit:" + k, v) for k, v in self.by_unit.items()]:

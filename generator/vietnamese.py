@@ -47,17 +47,19 @@ def person_key(name: str) -> str:
     return slugify(person_name(name))
 
 
+# Formatted by hand rather than by strftime, which reads the C locale on every call: a site of
+# 10,000 bulletins formats a quarter of a million dates.
 def day(value: date | datetime) -> str:
-    return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def day_time(value: datetime) -> str:
     """The meta line of ward portals: '02/11/2022 | 20:32'."""
-    return value.strftime("%d/%m/%Y | %H:%M")
+    return f"{day(value)} | {clock(value)}"
 
 
 def clock(value: datetime) -> str:
-    return value.strftime("%H:%M")
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")

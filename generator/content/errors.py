@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import typing
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Optional
 
 from pydantic import BaseModel
@@ -102,7 +103,14 @@ def field_name(loc: tuple) -> str:
 
 def suggest(value: str, choices) -> Optional[str]:
     """The choice closest to a misspelt `value` ('tittle' -> 'title'), if one is close."""
-    found = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.75)
+    return _closest(str(value), tuple(choices))
+
+
+@lru_cache(maxsize=4096)
+def _closest(value: str, choices: tuple) -> Optional[str]:
+    """Remembered: one undeclared topic, used in thousands of bulletins, is compared with
+    every declared one once, not once per use."""
+    found = difflib.get_close_matches(value, choices, n=1, cutoff=0.75)
     return found[0] if found else None
 
 
