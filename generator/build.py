@@ -294,31 +294,38 @@ def make(settings: Settings, memory: Optional[Memory] = None, binary: Optional[P
         site.pieces = pieces.Pieces(store, settings)
     with timed(timings, "members-records"):
         members_index = federation_index.start(site, binary, store, settings.jobs)
-    made_files = None
+    making: list[parallel.Pending] = []
     try:
         with timed(timings, "views"):
-            # Files that need only the site are made in a second process while this one makes the pages.
-            made_files = parallel.later(lambda: site_files(site, store), len(site.bulletins), settings.jobs)
+            # Files that need only the site are made in forked processes, one per core, while this
+            # one makes the pages: the feeds in one, the JSON Feeds and the export in another.
+            parts = parallel.jobs_for(len(site.bulletins), settings.jobs)
+            making = [parallel.later(lambda k=k: site_files(site, store, k, parts), len(site.bulletins), settings.jobs)
+                      for k in range(parts)]
             pages = [page for feature in FEATURES for page in feature.pages(site)]
         with timed(timings, "feeds"):       # what is left of them once the pages are made
-            # Waited for before any page is written: beside the writing processes and Pagefind, its
+            # Waited for before any page is written: beside the writing processes and Pagefind, their
             # memory would come on top of theirs.
-            files, used = made_files()
-            store.used.setdefault(pieces.KIND, set()).update(used)     # seen by that process alone
+            made = [pending() for pending in making]
+            files = [f for _, group in sorted(item for part, _ in made for item in part) for f in group]
+            for _, used in made:
+                store.used.setdefault(pieces.KIND, set()).update(used)     # seen by those processes alone
             files += [f for feature in FEATURES for f in feature.index(site, pages)]
     except BaseException:
-        if made_files is not None:
-            made_files.cancel()
+        for pending in making:
+            pending.cancel()
         if members_index is not None:
             members_index.stop()
         raise
     return Made(settings, content, site, pages, files, site.nav, photos, store, timings, members_index)
 
 
-def site_files(site: Site, store: Store) -> tuple[list[Asset], set[str]]:
-    """The files that need only the site, and the pieces of them the store gave or kept."""
+def site_files(site: Site, store: Store, part: int = 0, parts: int = 1) -> tuple[list[tuple[int, list[Asset]]], set[str]]:
+    """The files that need only the site, of every `parts`-th feature that makes any, from the
+    `part`-th on, each with the feature's place; and the pieces of them the store gave or kept."""
+    making = [(i, feature) for i, feature in enumerate(FEATURES) if feature.makes_files][part::parts]
     with store.batch():
-        files = [f for feature in FEATURES for f in feature.files(site)]
+        files = [(i, list(feature.files(site))) for i, feature in making]
     return files, set(store.used.get(pieces.KIND, ()))
 
 

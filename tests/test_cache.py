@@ -77,10 +77,10 @@ CHANGES = {
     "a template": lambda c: edit(c.parent / "theme_overrides" / "bantin" / "bulletin.html",
                                  "</article>", "<p>Mẫu mới</p></article>"),
     "a photo replaced by one of another size": lambda c: Image.new("RGB", (1200, 500), "#347").save(first_image(c)),
-    "a bulletin removed": lambda c: (c / SEED).unlink(),
     "a bulletin's topics (the related bulletins of others)": lambda c: edit(
         c / SEED, "topics: [du-luan-xa-hoi, giai-phong-mat-bang, moi-truong, an-sinh-xa-hoi]",
         "topics: [chuyen-doi-so, cong-tac-tuyen-giao]"),
+    "a bulletin removed": lambda c: (c / SEED).unlink(),
     "a bulletin moved to another unit": lambda c: edit(newest_bulletin(c), "unit: ", "unit: x", 1) or
         edit(newest_bulletin(c), "unit: x", "unit: "),
     "the site's configuration (a listing's size)": lambda c: edit(c.parent / "mkdocs.yml", "per_page: 10", "per_page: 7"),

@@ -199,3 +199,7 @@ class Feature:
     files: Callable[[Any], list[Asset]] = _nothing
     nav: Callable[[Any], list[NavItem]] = _nothing
     index: Callable[[Any, Sequence[Page]], list[Asset]] = _nothing
+
+    @property
+    def makes_files(self) -> bool:
+        return self.files is not _nothing
