@@ -297,8 +297,9 @@ def make(settings: Settings, memory: Optional[Memory] = None, binary: Optional[P
     making: list[parallel.Pending] = []
     try:
         with timed(timings, "views"):
-            # Files that need only the site are made in forked processes, one per core, while this
-            # one makes the pages: the feeds in one, the JSON Feeds and the export in another.
+            # Files that need only the site are made in forked processes, one per core, each taking
+            # every other feature (on two cores: the feeds in one, the JSON Feeds in the other),
+            # while this one makes the pages.
             parts = parallel.jobs_for(len(site.bulletins), settings.jobs)
             making = [parallel.later(lambda k=k: site_files(site, store, k, parts), len(site.bulletins), settings.jobs)
                       for k in range(parts)]

@@ -23,7 +23,7 @@ from .content.reader import Reader
 from .vietnamese import day_time
 
 
-_done = [False]     # a build has finished, with everything written and closed (see `run`)
+_finished = False   # a build has finished, with everything written and closed (see `run`)
 
 
 def run() -> None:
@@ -38,7 +38,7 @@ def run() -> None:
 
 
 def finished() -> bool:
-    return _done[0]
+    return _finished
 
 
 def leave() -> None:
@@ -87,6 +87,7 @@ config_option = click.option("-f", "--config-file", default="mkdocs.yml", show_d
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def build(config_file: str, site_dir: Optional[str], quiet: bool) -> None:
     """Build the portal into site/ (the old site/ stays if anything fails)."""
+    global _finished
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -109,7 +110,7 @@ def build(config_file: str, site_dir: Optional[str], quiet: bool) -> None:
     if not quiet:
         held = f" ({len(notes)} bài chưa đăng: bản nháp hoặc hẹn giờ)" if notes else ""
         click.echo(f"Đã dựng trang vào {config.site_dir}{held}")
-    _done[0] = True
+    _finished = True
 
 
 def _editor_site(config_file: str, content_dir: Optional[str]):

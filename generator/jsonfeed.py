@@ -95,9 +95,9 @@ def site_record(site: Site, **more) -> dict:
     }
 
 
-def feed(site: Site, title: str, path: str, home: str, items: Callable[[], list[dict]], bulletins: Sequence[Bulletin],
+def feed(site: Site, title: str, path: str, home: str, bulletins: Sequence[Bulletin], item_of: Callable[[Bulletin], dict],
          record: tuple[dict, str], **extension) -> Asset:
-    """One JSON Feed file of `bulletins`, whose `items()` it carries; `record` is `site_record(site)`
+    """One JSON Feed file of `bulletins`, each as `item_of(b)`; `record` is `site_record(site)`
     with its fingerprint, made once for all of a build's feeds (its member list is a walk over every
     bulletin: a province has a hundred thousand).  The file is kept between builds by what it is
     made of (pieces.py): after an edit, only the files that show the edited bulletin are made."""
@@ -117,7 +117,7 @@ def feed(site: Site, title: str, path: str, home: str, items: Callable[[], list[
             body["description"] = nfc(settings.site_description)
         body["authors"] = [{"name": nfc(settings.publisher or settings.site_name), "url": settings.absolute("")}]
         body["_bantin"] = {**record[0], **more}
-        body["items"] = items()
+        body["items"] = [item_of(b) for b in bulletins]
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     return Asset(path, site.pieces.file("json-feed-file", make, title, path, home, list(bulletins), record[1],
@@ -136,17 +136,14 @@ def feed_files(site: Site) -> list[Asset]:
     count = site.settings.feed_items
     name = site.settings.site_name
 
-    def items(bulletins: Sequence[Bulletin]) -> Callable[[], list[dict]]:
-        return lambda: [site.pieces.data("json-item", lambda b=b: item(site, b, builder.content(b)), b)
-                        for b in bulletins]
+    def item_of(b: Bulletin) -> dict:
+        return site.pieces.data("json-item", lambda: item(site, b, builder.content(b)), b)
 
     record = records(site)
-    newest = site.bulletins[:count]
-    out = [feed(site, name, urls.json_feed(), urls.HOME, items(newest), newest, record)]
+    out = [feed(site, name, urls.json_feed(), urls.HOME, site.bulletins[:count], item_of, record)]
     for kind, key, url, scoped in scopes(site):
-        scoped = scoped[:count]
-        out.append(feed(site, f"{scope_title(site, kind, key)} — {name}", urls.json_feed(url), url, items(scoped),
-                        scoped, record))
+        out.append(feed(site, f"{scope_title(site, kind, key)} — {name}", urls.json_feed(url), url, scoped[:count],
+                        item_of, record))
     return out
 
 
@@ -155,14 +152,16 @@ def export_files(site: Site) -> list[Asset]:
     bulletins = site.bulletins
     count = max(1, ceil(len(bulletins) / EXPORT_PAGE))
     record = records(site)
+
+    def item_of(b: Bulletin) -> dict:
+        return site.pieces.data("json-export-item", lambda: item(site, b), b)
+
     out = []
     for n in range(1, count + 1):
         chunk = bulletins[(n - 1) * EXPORT_PAGE:n * EXPORT_PAGE]
         more = {"next_url": site.settings.absolute(urls.export_page(n + 1))} if n < count else {}
         out.append(feed(site, f"{site.settings.site_name} — dữ liệu tin bài, trang {n}/{count}",
-                        urls.export_page(n), urls.HOME,
-                        lambda chunk=chunk: [site.pieces.data("json-export-item", lambda b=b: item(site, b), b)
-                                             for b in chunk], chunk, record,
+                        urls.export_page(n), urls.HOME, chunk, item_of, record,
                         page=n, pages=count, total=len(bulletins), **more))
     return out
 
