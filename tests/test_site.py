@@ -247,6 +247,22 @@ def test_figures_get_captions_and_raw_html_is_sanitised(tmp_path):
     assert "<script" not in html and "onclick" not in html and "bấm" in html
 
 
+@pytest.mark.parametrize("body", [
+    "*[UBND]: Ủy ban nhân dân\n\nUBND phường họp.\n\nUBND phường tiếp dân.",   # abbreviations: plain words
+    "Dòng một  \nDòng hai\n\nHết.",                                              # a line break
+    "Đoạn văn {: .bt-note }\n\n## Mục {#muc}\n\nHết.",                           # attribute lists
+    "Theo ý kiến[^1].\n\n[^1]: Ghi chú.\n\nHết.",
+    "| Ý kiến | Số |\n|---|---|\n| Đồng ý | *12* |\n\nAT&T &amp; <b>đậm</b> `mã`",
+    "Dòng\nxuống dòng\nkhông dấu gì",
+])
+def test_plain_text_is_rendered_as_python_markdown_renders_it(body):
+    """Texts without inline marks skip the inline patterns (content/markdown.py): never what they show."""
+    from generator.content.markdown import Renderer
+    fast, plain = Renderer(), Renderer()
+    plain.md.treeprocessors.deregister("bantin-plain")
+    assert fast.html(body) == plain.html(body)
+
+
 def test_only_the_adapter_and_the_command_import_mkdocs():
     """Every module of the package but the MkDocs adapter and the command line runs without MkDocs."""
     import pkgutil
