@@ -130,14 +130,27 @@ def _number(m: re.Match) -> Number:
     return Number(m.group("n"), m.group("skind"), m.group("sissuer"), m.group("year"), state=True)
 
 
+# Every number holds its kind right after a dash or a slash ('-NQ', '/QĐ'), and none goes across a
+# line: only the lines where such a pair stands are searched for numbers.  Most of a body has none,
+# and finding this pair is several times faster than trying NUMBER_RE at every digit.
+_KIND_MARK = re.compile(rf"[-\u2010\u2011\u2013/][ \t\u00a0]*(?:{_KIND})")
+
+
 def find(text: str) -> Iterator[tuple[re.Match, Number]]:
     """Every document number in a text, with where it stands."""
     if "/" not in text:
         return
-    for m in NUMBER_RE.finditer(text):
-        if m.start() and _JOINED.match(text, m.start() - 1):
-            continue
-        yield m, _number(m)
+    end = 0
+    for mark in _KIND_MARK.finditer(text):
+        if mark.start() < end:
+            continue              # on a line searched already
+        start = text.rfind("\n", 0, mark.start()) + 1
+        end = text.find("\n", mark.end())
+        end = len(text) if end < 0 else end
+        for m in NUMBER_RE.finditer(text, start, end):
+            if m.start() and _JOINED.match(text, m.start() - 1):
+                continue
+            yield m, _number(m)
 
 
 def date_after(text: str) -> Optional[date]:

@@ -103,6 +103,31 @@ def test_mentions_become_links_except_in_links_headings_and_code():
     assert "Theo Quyết định số" in text(tree) and "và Nghị quyết" in text(tree)
 
 
+def test_numbers_are_found_as_by_trying_every_place_of_the_text():
+    """`find` searches only the lines where a kind follows a dash or a slash: never other numbers."""
+    import random
+
+    def everywhere(text):
+        return [(m.span(), documents._number(m)) for m in documents.NUMBER_RE.finditer(text)
+                if not (m.start() and documents._JOINED.match(text, m.start() - 1))]
+
+    rng = random.Random(7)
+
+    def piece():
+        head = rng.choice(["", " ", "x", "/", "-", "\n", ". ", ", ngày 1/2/2020 của Quận ủy\n"]) + rng.choice(["1", "35", "2019", "123456"])
+        if rng.random() < 0.5:
+            return (head + rng.choice(["-", " - ", "–", "\u00a0-\u00a0", " ", "/", "\n-", "-\n"])
+                    + rng.choice(["NQ", "QĐ", "QĐi", "ĐA", "XX"]) + rng.choice(["/", " / ", "-", "/\n", ""])
+                    + rng.choice(["TW", "CP", "ĐU", "HU-ĐU", "TWx", "T"]))
+        return head + rng.choice(["", "/2019"]) + "/" + rng.choice(["NQ", "KH", "XX"]) + rng.choice(["-", " -"]) + rng.choice(["CP", "UBND", "x"])
+
+    texts = ["Theo 35 - NQ/TW,\n68/NQ-CP và 01- ĐA/TU; x12-QĐ/QU 12-QĐ/QU", "Số 35\n- NQ/TW", "1/QĐ-UBND/2/KH-UBND\n3-KL/TW"]
+    texts += ["".join(piece() for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    found = [everywhere(t) for t in texts]
+    assert sum(map(bool, found)) > 300, "the texts must hold numbers for this to say anything"
+    assert [[(m.span(), n) for m, n in documents.find(t)] for t in texts] == found
+
+
 # ------------------------------------------------------------------ core, over a small content folder
 
 UNITS = "- {key: quan-a, name: Quận A, level: quận}\n- {key: phuong-b, name: Phường B, level: phường, parent: quan-a}\n"
