@@ -73,7 +73,7 @@ class Made:
     content: ContentSet
     site: Site
     pages: list[Page]
-    files: list[Asset]
+    files: list[Asset]            # emptied once written (write_into)
     nav: list[NavItem]
     photos: Photos
     store: Store
@@ -474,8 +474,12 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
         with timed(made.timings, "write"):
             if binary:
                 indexing.append(out.start_index(binary, staged=True))
-            out.write_pages(made.pages, indexing=indexing[0] if indexing else None)
+            # The files first, and then let go of: beside the writing processes and Pagefind their
+            # bytes (every feed, calendar and the export, 170 MB at 20,000 bulletins) would add to the peak.
             out.write_files(files)
+            files.clear()
+            made.files.clear()
+            out.write_pages(made.pages, indexing=indexing[0] if indexing else None)
         if indexing:
             with timed(made.timings, "search"):
                 try:
