@@ -475,7 +475,7 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
             if binary:
                 indexing.append(out.start_index(binary, staged=True))
             # The files first, and then let go of: beside the writing processes and Pagefind their
-            # bytes (every feed, calendar and the export, 170 MB at 20,000 bulletins) would add to the peak.
+            # bytes (every feed, calendar and the export: 86 MB at 10,000 bulletins) would add to the peak.
             out.write_files(files)
             files.clear()
             made.files.clear()

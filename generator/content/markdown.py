@@ -54,6 +54,7 @@ class FigureProcessor(Treeprocessor):
 
 # Python-Markdown's inline patterns (with `extra`), and the characters each needs to match: a text
 # holding none of them is left as it is by every one.  A line break is two spaces before a newline.
+# `em_strong2` and `not_strong` are the names the emphasis patterns had before Python-Markdown 3.11.
 INLINE_MARKS = {
     "backtick": "`", "escape": "\\", "footnote": "[", "reference": "[", "link": "[",
     "image_link": "!", "image_reference": "!", "short_reference": "[", "short_image_ref": "!",
