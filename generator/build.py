@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from . import config, documents, federation, feeds, parallel, people, pieces, search, sitefolder, static, urls
+from . import config, documents, federation, feeds, memory, parallel, people, pieces, search, sitefolder, static, urls
 from .cache import Store, code_version, digest
 from .config import Settings
 from .content.markdown import Renderer, first_paragraph
@@ -361,9 +361,11 @@ class Output:
         return self.writer.frame_id
 
     def write_pages(self, pages: Sequence[Page], keys: Optional[Sequence[Optional[str]]] = None,
-                    indexing: Optional[search.Indexing] = None) -> set[str]:
+                    indexing: Optional[search.Indexing] = None, release: bool = False) -> set[str]:
         """Bulletin pages first, a part of the search index at a time, each part given to
         `indexing` once its pages are written; the other pages are written while it runs.
+        `release`: nothing will read these pages or bulletins again (a one-off build), so each
+        bulletin's text, HTML and page go as soon as its page is written (see `let_go`).
         Returns the keys used."""
         keys = list(keys) if keys is not None else [None] * len(pages)
         bulletin_urls = self.made.bulletin_urls
@@ -371,11 +373,13 @@ class Output:
         rest = [i for i, page in enumerate(pages) if page.url not in bulletin_urls]
         used: set[str] = set()
 
-        def write(chosen: list[int]) -> list[bool]:
-            done = self.writer.write([pages[i] for i in chosen], self.feeds, jobs=self.made.settings.jobs,
+        def write(chosen: list[int], jobs: int = self.made.settings.jobs) -> list[bool]:
+            done = self.writer.write([pages[i] for i in chosen], self.feeds, jobs=jobs,
                                      keys=[keys[i] for i in chosen], key_base=self.key_base)
             used.update(key for _, key, _ in done if key)
             self.written.update((pages[i].url, entry) for i, (_, _, entry) in zip(chosen, done) if entry)
+            if release:
+                let_go([pages[i] for i in chosen], self.made.content.bulletins)
             return [mirrored for mirrored, _, _ in done]
 
         if indexing is None:
@@ -385,7 +389,11 @@ class Output:
                 write([i for i in first if part.holds(pages[i].url)])
                 indexing.ready(part)
             write([i for i in first if not any(part.holds(pages[i].url) for part in indexing.parts)])
-        stray = [pages[i].url for i, went in zip(rest, write(rest)) if went]
+        # While Pagefind indexes, the other pages are written here alone: Pagefind has the other core,
+        # and a second writing process would copy most of this one's memory, as the listings show
+        # every bulletin (600 MB more at 20,000 bulletins) for little time gained.
+        stray = [pages[i].url for i, went in zip(rest, write(rest, 1 if indexing is not None else
+                                                             self.made.settings.jobs)) if went]
         if stray and self.search_dir is not None:   # it would be missing from the index, started without it
             raise BuildError(f"Trang /{stray[0]} không phải bài tin nhưng được đánh dấu để tìm kiếm "
                              f"(data-pagefind-body): chỉ mẫu bantin/bulletin.html được có dấu này.")
@@ -479,7 +487,8 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
             out.write_files(files)
             files.clear()
             made.files.clear()
-            out.write_pages(made.pages, indexing=indexing[0] if indexing else None)
+            memory.give_back()
+            out.write_pages(made.pages, indexing=indexing[0] if indexing else None, release=True)
         if indexing:
             with timed(made.timings, "search"):
                 try:
@@ -496,6 +505,20 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
         for running in indexing:
             running.stop()      # a build that failed while Pagefind ran
     return out.written
+
+
+def let_go(written: Sequence[Page], bulletins: Sequence[Bulletin]) -> None:
+    """The written bulletin pages' bulletins without their text and HTML, the pages without
+    their context (the search record and schema.org data made for them), and that memory given
+    back: at 20,000 bulletins they are a third of the build's, beside the writing processes and
+    Pagefind.  Listings and registers read neither (the lead and digest are kept)."""
+    done = {page.url for page in written}
+    for b in bulletins:
+        if b.url in done and not b.remote:
+            b.body = b.body_html = ""
+    for page in written:
+        page.context = {}
+    memory.give_back()
 
 
 def forget_unused(store: Store) -> None:
