@@ -410,8 +410,9 @@ class Output:
     def write_files(self, files: Sequence[Asset]) -> None:
         write_files(self.site_dir, files)
 
-    def check_paths(self, files: Sequence[Asset]) -> None:
-        """No two pages or files at one path: the second would silently replace the first."""
+    def check_paths(self, files: Sequence[Asset]) -> set[str]:
+        """No two pages or files at one path: the second would silently replace the first.
+        Returns the paths."""
         seen: dict[str, str] = {}
         for what, path in [*(("trang /" + p.url, urls.file_of(p.url)) for p in self.made.pages),
                            *(("tệp /" + f.path, f.path) for f in files)]:
@@ -419,6 +420,7 @@ class Output:
             if path in seen:
                 raise BuildError(f"Hai nội dung cùng ghi vào /{path}: {seen[path]} và {what}.")
             seen[path] = what
+        return set(seen)
 
     def start_index(self, binary: Path, background: bool = False, staged: bool = False) -> search.Indexing:
         """`staged`: begun before the bulletin pages are written (see write_pages)."""
@@ -449,14 +451,15 @@ def build(settings: Settings, theme: Theme, site_dir: str | os.PathLike) -> Made
         binary = pagefind(settings)
         made = make(settings, binary=binary)
         try:
-            with sitefolder.fresh(final) as temp, contextlib.ExitStack() as stack:
+            spare = made.settings.cache_dir.parent / sitefolder.SPARE if made.store.root is not None else None
+            with sitefolder.fresh(final, spare) as temp, contextlib.ExitStack() as stack:
                 search_dir = stack.enter_context(search.mirror(made.store)) if binary else None
                 # The last site's pages are kept only when their search copies are those of the cache.
                 own_mirror = search_dir is None or (made.store.root is not None
                                                     and search_dir == made.store.root / search.MIRROR)
                 kept = Kept(made.store, final, search_dir, usable=own_mirror)
                 written = write_into(made, theme, temp, search_dir, binary, kept)
-                sitefolder.swap(temp, final)
+                sitefolder.swap(temp, final, spare)
                 kept.save(written)
         except sitefolder.FolderError:
             raise
@@ -476,10 +479,12 @@ def write_into(made: Made, theme: Theme, folder: Path, search_dir: Optional[Path
     Returns what the next build needs to keep the pages (keep.py)."""
     out = Output(made, theme, folder, search_dir, kept)
     files = out.files()
-    out.check_paths(files)
+    paths = out.check_paths(files)
     indexing: list[search.Indexing] = []
     try:
         with timed(made.timings, "write"):
+            # A spare folder (the site before last) holds only what this build puts there.
+            sitefolder.sweep(folder, paths | {sitefolder.LOCK})
             if binary:
                 indexing.append(out.start_index(binary, staged=True))
             # The files first, and then let go of: beside the writing processes and Pagefind their

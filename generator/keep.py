@@ -1,9 +1,10 @@
 """What a rebuild keeps of the previous site: the file of each page whose key did not change.
 
-A build writes every page into a fresh folder (see sitefolder.py).  A page made from the same
-key, in the same frame, as in the last build that succeeded is the same bytes: its file in the
-old site/ is hard-linked into the fresh folder (copied where the disk cannot link) instead of
-being rendered and written again.  The last build's list (each page's key and the digest of what
+A build writes every page into a folder of its own (see sitefolder.py).  A page made from the
+same key, in the same frame, as in the last build that succeeded is the same bytes: its file in
+the old site/ is hard-linked into that folder (copied where the disk cannot link; left as it is
+when the folder is the spare one and holds that very file already) instead of being rendered and
+written again.  The last build's list (each page's key and the digest of what
 it wrote, in the site and in the search folder) is an entry of the cache, checked like any other;
 each kept file is checked first, so that a site/ changed by hand, or replaced in a CI cache, is
 written again rather than published.  The check reads a file only when its inode, size or time
@@ -20,7 +21,7 @@ from typing import Optional
 
 from . import urls
 from .cache import Store, digest
-from .sitefolder import link_or_copy
+from .sitefolder import clear, link_or_copy
 
 KIND = "site"
 
@@ -94,8 +95,20 @@ class Kept:
         if page is None:
             return None
         try:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            linked = link_or_copy(source, dest)
+            there = os.stat(dest)
+        except FileNotFoundError:
+            there = None
+        except OSError:
+            return None
+        try:
+            if there is not None and os.path.samestat(there, os.stat(source)):
+                linked = True       # a spare folder's file that is already the live one (sitefolder.py)
+            else:
+                if there is None:
+                    os.makedirs(os.path.dirname(dest), exist_ok=True)
+                else:
+                    clear(dest)
+                linked = link_or_copy(source, dest)
         except OSError:
             return None
         # A copy (a disk without links) is a new file: its own signature, for the next build.

@@ -370,6 +370,7 @@ class Indexing:
         self.parts = parts(urls)
         self._ready = {p.name: threading.Event() for p in self.parts}
         self.keys: dict[str, str] = {}
+        self._checked: dict[str, Optional[Path]] = {}
         self.todo: list[Part] = []      # the parts not found in the store, known once each is ready
         if not staged:
             for part in self.parts:
@@ -387,8 +388,11 @@ class Indexing:
         return digest(str(self.binary), self.found, part.name, tree_digest([f for f in folders if f.is_dir()]))
 
     def _kept(self, part: Part) -> Optional[Path]:
-        kept = self.store.tree("search", self.keys[part.name])
-        return kept if kept is not None and (kept / "pagefind.js").is_file() else None
+        """The part's index as the store holds it, checked once (reading every file of it)."""
+        if part.name not in self._checked:
+            kept = self.store.tree("search", self.keys[part.name])
+            self._checked[part.name] = kept if kept is not None and (kept / "pagefind.js").is_file() else None
+        return self._checked[part.name]
 
     def command(self, part: Part, output: Path) -> list[str]:
         return [*self.nice, str(self.binary), "--site", str(self.source_dir), "--glob", part.glob,

@@ -30,6 +30,7 @@ from .cache import Store, digest
 from .keep import Kept, text_digest
 from .linkcard import Card, CardImage
 from .parallel import fork_map
+from .sitefolder import clear
 from .views.base import Asset, Page
 
 OPEN, CLOSE = "\ufdd0", "\ufdd1"
@@ -256,6 +257,8 @@ class Writer:
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
+        if not if_changed:
+            clear(path)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
 
@@ -289,6 +292,7 @@ def write_files(site_dir: str | os.PathLike, files: Iterable[Asset]) -> None:
     for asset in files:
         path = inside(root, asset.path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        clear(path)
         if asset.content is not None:
             with open(path, "wb") as handle:
                 handle.write(asset.content)
