@@ -306,3 +306,79 @@ def test_a_page_changed_in_the_old_site_is_written_again(tmp_path):
         handle.write(forged)
     bantin("build", "-q", cwd=project)
     assert page.read_bytes() == good
+
+
+def spare_of(project: Path) -> Path:
+    """Where a build keeps the site before last, as the next build's folder."""
+    return project / ".cache" / "site-spare"
+
+
+def test_rebuilds_through_the_site_before_last_equal_a_build_from_nothing(tmp_path):
+    """The third build writes into the first one's folder: what that folder held and this build does
+    not make (a removed bulletin, an old address) is gone, and the site is the one built from nothing."""
+    project = make_project(tmp_path / "site")
+    content = project / "content"
+    bantin("build", "-q", cwd=project)
+    edit(content / SEED, body_sentence(content / SEED), "Câu sửa lần thứ nhất.")
+    bantin("build", "-q", cwd=project)
+    assert (spare_of(project) / "index.html").is_file(), "the site before last was not kept for the next build"
+    (content / "bulletins/2023/bac-kan-tong-ket-10-nam-ket-luan-100.md").unlink()
+    moved = content / "bulletins/2023/ngoc-thuy-giao-ban-du-luan-xa-hoi-quy-ii-2023.md"
+    edit(moved, "slug: ngoc-thuy-giao-ban-du-luan-xa-hoi-quy-ii-2023", "slug: ngoc-thuy-giao-ban-quy-ii-2023")
+    edit(content / SEED, "Câu sửa lần thứ nhất.", "Câu sửa lần thứ hai.")
+    bantin("build", "-q", cwd=project)
+    build_fresh(project, tmp_path / "fresh")
+    assert differences(project / "site", tmp_path / "fresh" / "site") == []
+    assert not (project / "site/2023/11/bac-kan-tong-ket-10-nam-ket-luan-100").exists()
+
+
+def test_a_rebuild_never_writes_into_a_file_of_the_live_site(tmp_path):
+    """The site before last shares most of its files with the live site (kept pages are links to
+    one file): a rebuild that writes every page again into it must leave the live site as it was,
+    for readers while it runs and for good if it fails.  Once replaced, the live site is the next
+    spare folder, byte for byte as readers had it."""
+    project = make_project(tmp_path / "site")
+    bantin("build", "-q", cwd=project)
+    bantin("build", "-q", cwd=project)
+    live = {p.relative_to(project / "site").as_posix(): p.read_bytes()
+            for p in (project / "site").rglob("*") if p.is_file()}
+    shared = [p for p in live if (spare_of(project) / p).is_file()
+              and os.path.samefile(spare_of(project) / p, project / "site" / p)]
+    pages = [p for p in live if p.endswith(".html")]
+    assert len([p for p in shared if p.endswith(".html")]) > len(pages) / 2, "the rebuild kept few pages"
+    edit(project / "content" / "site.yml", "name: ", "name: Cổng mới ", 1)       # every page changes
+    bantin("build", "-q", cwd=project)
+    assert b"C\xe1\xbb\x95ng m\xe1\xbb\x9bi" in (project / "site" / "index.html").read_bytes()
+    before = {p.relative_to(spare_of(project)).as_posix(): p.read_bytes()
+              for p in spare_of(project).rglob("*") if p.is_file()}
+    changed = [p for p in live if before.get(p) != live[p]]
+    assert changed == [], f"the rebuild wrote into files of the site readers had: {changed[:5]}"
+
+
+def test_what_lies_in_the_spare_folder_is_never_published(tmp_path):
+    """A file, or a link to a file outside content/, put into the kept folder is removed by the build
+    that takes it; a spare folder that is itself a link is not used at all."""
+    project = make_project(tmp_path / "site")
+    bantin("build", "-q", cwd=project)
+    bantin("build", "-q", cwd=project)
+    spare = spare_of(project)
+    (spare / "lay.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (spare / "passwd.txt").symlink_to("/etc/passwd")
+    page = next(p for p in spare.rglob("index.html") if p.parent != spare)
+    rel = page.relative_to(spare)
+    page.unlink()
+    page.symlink_to("/etc/passwd")
+    bantin("build", "-q", cwd=project)
+    site = project / "site"
+    assert not (site / "lay.html").exists() and not (site / "passwd.txt").exists()
+    assert not (site / rel).is_symlink() and b"root:" not in (site / rel).read_bytes()
+    assert not [p for p in site.rglob("*") if p.is_symlink()]
+
+    shutil.rmtree(spare)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "lay.html").write_text("lạ", encoding="utf-8")
+    spare.symlink_to(elsewhere)
+    bantin("build", "-q", cwd=project)
+    assert not (site / "lay.html").exists()
+    assert (elsewhere / "lay.html").read_text(encoding="utf-8") == "lạ", "a build wrote through a link"
