@@ -5,6 +5,7 @@ import errno
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 from datetime import datetime, timedelta
@@ -363,6 +364,17 @@ def import_command(sources: tuple[str, ...], config_file: str, content_dir: Opti
     sys.exit(1 if report.failed else 0)
 
 
+def stop_like_ctrl_c() -> None:
+    """A closed terminal (SIGHUP) or a stop from a service manager (SIGTERM) ends the preview as
+    Ctrl+C does, so that it removes its folders from the temporary folder rather than leaving a
+    whole site there each time."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    for name in ("SIGHUP", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
 @main.command()
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
@@ -393,6 +405,7 @@ def serve(config_file: str, dev_addr: str, no_livereload: bool) -> None:
         # is for MkDocs' own pages, which Bantin always rebuilds.
         logging.getLogger("mkdocs.commands.build").addFilter(
             lambda record: "'dirty' build" not in record.getMessage())
+        stop_like_ctrl_c()
         with cms.local_backend(Path(config_file).resolve().parent):   # the web editor's /admin/ saves through it
             mkdocs_serve(config_file, dev_addr=dev_addr, livereload=not no_livereload, build_type="dirty")
     except (Abort, MkDocsException) as exc:

@@ -10,6 +10,7 @@ import filecmp
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -193,7 +194,8 @@ def test_a_second_build_at_the_same_time_indexes_from_its_own_folder(tmp_path):
 def test_serve_shows_an_edit_and_brings_every_listing_up_to_date(tmp_path):
     """What `bantin serve` shows after saves; how little it rewrites is tested on the core (test_core.py)."""
     project = make_project(tmp_path / "site")
-    temporary = lambda: set(Path(tempfile.gettempdir()).glob("bantin-search-*"))  # noqa: E731
+    temporary = lambda: {p for pattern in ("bantin-*", "mkdocs_*")  # noqa: E731
+                         for p in Path(tempfile.gettempdir()).glob(pattern)}
     before = temporary()
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
@@ -220,10 +222,14 @@ def test_serve_shows_an_edit_and_brings_every_listing_up_to_date(tmp_path):
         assert wait_for(lambda: "Tiêu đề mới khi xem thử" in fetch(base + "chuyen-muc/du-luan-xa-hoi/")[1], 60), \
             "the category's listing (a page of the navigation) still shows the old title"
     finally:
-        proc.kill()     # as a closed terminal would: the preview has no chance to clean up
-        proc.wait()
+        proc.send_signal(signal.SIGHUP)     # as a closed terminal does
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         log.close()
-    assert temporary() <= before, "the preview left its search pages in the temporary folder"
+    assert temporary() <= before, "the preview left its folders in the temporary folder"
 
 
 def test_a_preview_reads_an_edited_bulletin_again_even_at_its_old_size_and_date(tmp_path):

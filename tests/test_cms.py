@@ -8,9 +8,11 @@ import base64
 import io
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -244,6 +246,9 @@ def test_the_local_backend_stops_with_the_preview(tmp_path, how):
     """However `bantin serve` is stopped, decap-server does not outlive it."""
     project = git_project(tmp_path / "site")
     port = free_port()
+    temporary = lambda: {p for pattern in ("bantin-*", "mkdocs_*")  # noqa: E731
+                         for p in Path(tempfile.gettempdir()).glob(pattern)}
+    before = temporary()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
                             cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -260,6 +265,11 @@ def test_the_local_backend_stops_with_the_preview(tmp_path, how):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        left = temporary() - before
+        for folder in left:       # what a killed preview could not remove
+            shutil.rmtree(folder, ignore_errors=True)
+    if how == signal.SIGTERM:
+        assert not left, "a stopped preview left its folders in the temporary folder"
 
 
 def fetch_refused(url: str) -> bool:
